@@ -1,0 +1,133 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "leaklint", version, about = "Finds memory-leak shapes in JavaScript and TypeScript code.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories for leak shapes.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to check. Directories are walked, honouring
+    /// .gitignore and .ignore and skipping node_modules and hidden directories.
+    #[arg(value_name = "PATHS", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Report errors only: warnings are neither shown nor counted in the output.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// Exit with status 1 when there are more than N warnings (counted even with --quiet).
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+
+    /// When to use colours in human output. `auto`: when writing to a terminal and NO_COLOR is unset or empty.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Number of threads checking files [default: one per CPU core].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+/// How results are written. New formats (SARIF, GitHub annotations, ...)
+/// are added here and rendered by `leaklint_report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Annotated source snippets, one-line file errors on stderr, and a summary.
+    Human,
+    /// One JSON document on stdout (see docs/json-format.md).
+    Json,
+    /// One SARIF 2.1.0 document on stdout, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<CheckArgs, clap::Error> {
+        let cli = Cli::try_parse_from(std::iter::once("leaklint").chain(args.iter().copied()))?;
+        let Command::Check(check) = cli.command;
+        Ok(check)
+    }
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults() {
+        let args = parse(&["check"]).unwrap();
+        assert_eq!(args.paths, [PathBuf::from(".")]);
+        assert_eq!(args.format, OutputFormat::Human);
+        assert_eq!(args.color, ColorChoice::Auto);
+        assert!(!args.quiet);
+        assert_eq!(args.max_warnings, None);
+        assert_eq!(args.threads, None);
+    }
+
+    #[test]
+    fn all_flags() {
+        let args = parse(&[
+            "check",
+            "a",
+            "b",
+            "--format",
+            "json",
+            "--quiet",
+            "--max-warnings",
+            "3",
+            "--color",
+            "never",
+            "-j",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(args.paths, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(args.format, OutputFormat::Json);
+        assert!(args.quiet);
+        assert_eq!(args.max_warnings, Some(3));
+        assert_eq!(args.color, ColorChoice::Never);
+        assert_eq!(args.threads, Some(2));
+        assert_eq!(parse(&["check", "--threads", "4"]).unwrap().threads, Some(4));
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        for bad in [
+            &["check", "--format", "xml"][..],
+            &["check", "--threads", "0"],
+            &["check", "--max-warnings", "-1"],
+            &["check", "--color", "sometimes"],
+            &["lint"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

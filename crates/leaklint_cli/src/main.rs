@@ -1,0 +1,76 @@
+//! `leaklint`: finds memory-leak shapes in JavaScript and TypeScript code.
+
+mod args;
+mod check;
+mod color;
+mod exit_status;
+mod panic_guard;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use leaklint_report::{HumanOptions, render_human, render_json, render_sarif};
+
+use crate::args::{CheckArgs, Cli, Command, OutputFormat};
+use crate::check::{check_paths, default_rules};
+use crate::color::use_color;
+use crate::exit_status::ExitStatus;
+
+fn main() -> ExitCode {
+    // Usage errors exit with status 2 here, inside clap.
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => run_check(&args).into(),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> ExitStatus {
+    let started = Instant::now();
+    let pool = match build_thread_pool(args.threads) {
+        Ok(pool) => pool,
+        Err(err) => {
+            eprintln!("error: cannot start the worker threads: {err}");
+            return ExitStatus::Failure;
+        }
+    };
+    let cwd = std::env::current_dir().ok();
+    let rules = default_rules();
+    let analyze = |path: &std::path::Path, source: &str| leaklint_core::analyze(path, source, &rules);
+    let report = pool.install(|| check_paths(&args.paths, cwd.as_deref(), &analyze));
+    let status = ExitStatus::of(&report, args.max_warnings);
+    let shown = if args.quiet { report.errors_only() } else { report };
+
+    match args.format {
+        OutputFormat::Human => {
+            let no_color = std::env::var_os("NO_COLOR");
+            let options = HumanOptions {
+                stdout_color: use_color(args.color, io::stdout().is_terminal(), no_color.as_deref()),
+                stderr_color: use_color(args.color, io::stderr().is_terminal(), no_color.as_deref()),
+                elapsed: started.elapsed(),
+            };
+            let out = render_human(&shown, &options);
+            write_out(&mut io::stdout().lock(), &out.findings);
+            write_out(&mut io::stderr().lock(), &out.file_errors);
+            write_out(&mut io::stdout().lock(), &out.summary);
+        }
+        OutputFormat::Json => write_out(&mut io::stdout().lock(), &render_json(&shown, env!("CARGO_PKG_VERSION"))),
+        OutputFormat::Sarif => {
+            let metas: Vec<_> = leaklint_rules::all_rules().iter().map(|r| r.meta()).collect();
+            write_out(&mut io::stdout().lock(), &render_sarif(&shown, &metas, env!("CARGO_PKG_VERSION")));
+        }
+    }
+    status
+}
+
+fn build_thread_pool(threads: Option<u16>) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    // 0 lets rayon choose: one thread per core (or RAYON_NUM_THREADS).
+    rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build()
+}
+
+/// Write and flush, ignoring errors: when the reader has gone (`| head`),
+/// there is no one left to tell, and the exit status still says what was found.
+fn write_out(stream: &mut impl Write, text: &str) {
+    let _ = stream.write_all(text.as_bytes()).and_then(|()| stream.flush());
+}

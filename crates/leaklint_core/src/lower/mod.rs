@@ -1,0 +1,1488 @@
+//! Lowers oxc's AST and semantic model into a [`FileModel`].
+//!
+//! One pass over the AST (`Collector`) records functions, how each one is
+//! used (passed to `app.get`, called, exported, ...), the paths that are
+//! written, drained or listened on, and which outer bindings each closure
+//! captures. A second step (`resolve`) decides each function's lifetime by
+//! fixpoint over those uses and turns the raw facts into model events.
+
+mod known;
+mod resolve;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast::*;
+use oxc_ast_visit::{Visit, walk};
+use oxc_parser::{ParseOptions, Parser, ParserReturn};
+use oxc_semantic::{Scoping, SemanticBuilder};
+use oxc_span::{GetSpan, SourceType};
+use oxc_syntax::scope::{ScopeFlags, ScopeId};
+use oxc_syntax::symbol::{SymbolFlags, SymbolId};
+
+use crate::SyntaxError;
+use crate::model::{ContainerKind, FileModel, FunctionId, FunctionKind, KeyKind};
+use crate::span::Span;
+
+fn source_type(path: &Path) -> SourceType {
+    // Unknown extensions (stdin buffers, editors) parse as ES modules with JSX.
+    SourceType::from_path(path).unwrap_or_else(|_| SourceType::mjs().with_jsx(true))
+}
+
+fn parse<'a>(allocator: &'a Allocator, path: &Path, source: &'a str) -> Result<ParserReturn<'a>, SyntaxError> {
+    let options = ParseOptions { allow_return_outside_function: true, ..ParseOptions::default() };
+    let parsed = Parser::new(allocator, source, source_type(path)).with_options(options).parse();
+    let first_error = parsed.diagnostics.errors().next().map(|first| SyntaxError {
+        message: first.message.to_string(),
+        offset: first.labels.first().map(|l| l.offset()),
+    });
+    match first_error {
+        Some(err) => Err(err),
+        None if parsed.panicked => Err(SyntaxError { message: "the parser gave up".into(), offset: None }),
+        None => Ok(parsed),
+    }
+}
+
+/// oxc's parse + semantic, nothing more (the benchmark floor).
+pub fn floor(path: &Path, source: &str) -> Result<usize, SyntaxError> {
+    let allocator = Allocator::default();
+    let parsed = parse(&allocator, path, source)?;
+    let semantic = SemanticBuilder::new().build(&parsed.program).semantic;
+    Ok(semantic.scoping().symbols_len())
+}
+
+pub fn build(path: &Path, source: &str) -> Result<FileModel, SyntaxError> {
+    let allocator = Allocator::default();
+    let parsed = parse(&allocator, path, source)?;
+    let semantic = SemanticBuilder::new().build(&parsed.program).semantic;
+    let scoping = semantic.scoping();
+    let mut collector = Collector::new(source, scoping);
+    collector.visit_program(&parsed.program);
+    Ok(resolve::resolve(collector))
+}
+
+fn span(s: oxc_span::Span) -> Span {
+    Span::new(s.start, s.end)
+}
+
+// ---------------------------------------------------------------- raw facts
+
+/// Who `this` is inside a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ThisOwner {
+    /// Instances of a class (index into `Collector::classes`).
+    Class(u32),
+    /// Instances made by a constructor function or its prototype methods.
+    Proto(SymbolId),
+    /// The class itself (static members).
+    Static(u32),
+    /// Plain function: whatever it is called on.
+    Function(FunctionId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Root {
+    Symbol(SymbolId),
+    This(ThisOwner),
+    /// An undeclared global (`process`, `setTimeout`) or a property of `global`/`window`.
+    Global(String),
+}
+
+/// An access path: a root and static property names (`global.scheduledTasks`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PathExpr {
+    root: Root,
+    props: Vec<String>,
+    /// Root name as written (`this`, `req`, `global`).
+    root_name: String,
+}
+
+impl PathExpr {
+    fn text(&self) -> String {
+        let mut s = self.root_name.clone();
+        for p in &self.props {
+            s.push('.');
+            s.push_str(p);
+        }
+        s
+    }
+
+    fn parent(&self) -> Option<PathExpr> {
+        let mut p = self.clone();
+        p.props.pop()?;
+        Some(p)
+    }
+}
+
+/// How often a use of a function makes it run, relative to the code that uses it.
+#[derive(Debug, Clone)]
+enum Rate {
+    /// As often as the using function (called directly, `forEach`, `then`, IIFE).
+    Inherit,
+    /// At a fixed rate, with a reason for messages.
+    Fixed(crate::model::Lifetime, String),
+    /// Per request if the function has a handler's arity (`app.use(fn)` takes
+    /// middleware, but `Vue.use(Plugin)` takes a plugin); else as often as the user.
+    IfHandler(String),
+}
+
+#[derive(Debug, Clone)]
+enum Usage {
+    /// Unknown: stored somewhere or passed around; may run any number of times.
+    Unknown,
+    Rate(Rate),
+    /// Bound to a symbol; its references decide.
+    Binding(SymbolId),
+}
+
+#[derive(Debug)]
+struct FnRec {
+    model: crate::model::Function,
+    usage: Usage,
+    binding: Option<SymbolId>,
+    param_symbols: Vec<SymbolId>,
+    captures: Vec<SymbolId>,
+    this_owner: ThisOwner,
+}
+
+#[derive(Debug)]
+struct FnRef {
+    symbol: SymbolId,
+    from: FunctionId,
+    rate: Rate,
+}
+
+#[derive(Debug)]
+struct CallSite {
+    callee: SymbolId,
+    from: FunctionId,
+    args: Vec<Option<PathExpr>>,
+}
+
+#[derive(Debug, Default)]
+struct StoredRaw {
+    /// Start offset of an inline function or of the function a stored identifier names.
+    fn_start: Option<u32>,
+    fn_symbol: Option<SymbolId>,
+    /// Symbols stored directly (`list.push(req)`, `{ req, res }`).
+    direct: Vec<SymbolId>,
+}
+
+#[derive(Debug)]
+enum RawKind {
+    Write { method: String, key: KeyKind, stored: StoredRaw, after_lookup: bool },
+    Remove { method: String },
+    Iterate,
+    SizeCheck,
+}
+
+#[derive(Debug)]
+struct RawCollectionEvent {
+    target: PathExpr,
+    span: Span,
+    func: FunctionId,
+    kind: RawKind,
+}
+
+#[derive(Debug)]
+struct RawAssign {
+    target: PathExpr,
+    span: Span,
+    func: FunctionId,
+    kind: ContainerKind,
+    /// A declaration (`const x = ...`, class field), not an assignment.
+    is_declaration: bool,
+}
+
+#[derive(Debug)]
+enum RawHandler {
+    Inline(Option<u32>),
+    Named(String),
+}
+
+#[derive(Debug)]
+struct RawListener {
+    emitter: PathExpr,
+    event: Option<String>,
+    handler: RawHandler,
+    method: String,
+    span: Span,
+    func: FunctionId,
+    remove: bool,
+    result_used: bool,
+    auto_removed: bool,
+    guard_keys: Vec<String>,
+    guarded_by_count: bool,
+}
+
+struct ClassCtx {
+    symbol: Option<SymbolId>,
+}
+
+struct Collector<'s> {
+    source: &'s str,
+    scoping: &'s Scoping,
+    functions: Vec<FnRec>,
+    stack: Vec<FunctionId>,
+    scope_to_func: HashMap<ScopeId, FunctionId>,
+    symbol_func: HashMap<SymbolId, FunctionId>,
+    /// Usage of the function node starting at this offset, set by its parent.
+    fn_usage: HashMap<u32, Usage>,
+    /// Set for a function written `function () {}.bind(this)`: `this` is the parent's.
+    fn_binds_this: HashSet<u32>,
+    /// Name for the function node starting at this offset (method keys, property names).
+    fn_names: HashMap<u32, (String, FunctionKind)>,
+    /// Constructor whose prototype the function node starting at this offset is assigned to.
+    fn_proto_owner: HashMap<u32, SymbolId>,
+    /// How the identifier reference starting at this offset uses its symbol.
+    ident_rate: HashMap<u32, Rate>,
+    fn_refs: Vec<FnRef>,
+    call_sites: Vec<CallSite>,
+    collection_events: Vec<RawCollectionEvent>,
+    assigns: Vec<RawAssign>,
+    listeners: Vec<RawListener>,
+    written_keys: HashSet<String>,
+    unused_results: HashSet<u32>,
+    guards: Vec<(Vec<String>, bool)>,
+    classes: Vec<ClassCtx>,
+    class_stack: Vec<u32>,
+    in_static_member: Vec<bool>,
+    /// `const` bindings initialised with a literal: keys that never change.
+    constant_symbols: HashSet<SymbolId>,
+    /// Symbols exported by `export` declarations or specifiers.
+    exported: HashSet<SymbolId>,
+}
+
+impl<'s> Collector<'s> {
+    fn new(source: &'s str, scoping: &'s Scoping) -> Self {
+        let module = FnRec {
+            model: crate::model::Function {
+                id: FunctionId::MODULE,
+                name: None,
+                kind: FunctionKind::Module,
+                span: Span::new(0, source.len() as u32),
+                parent: None,
+                params: Vec::new(),
+                lifetime: crate::model::Lifetime::Startup,
+                lifetime_reason: "module top level".into(),
+                entry_span: None,
+            },
+            usage: Usage::Rate(Rate::Inherit),
+            binding: None,
+            param_symbols: Vec::new(),
+            captures: Vec::new(),
+            this_owner: ThisOwner::Function(FunctionId::MODULE),
+        };
+        let mut scope_to_func = HashMap::new();
+        scope_to_func.insert(scoping.root_scope_id(), FunctionId::MODULE);
+        Self {
+            source,
+            scoping,
+            functions: vec![module],
+            stack: vec![FunctionId::MODULE],
+            scope_to_func,
+            symbol_func: HashMap::new(),
+            fn_usage: HashMap::new(),
+            fn_binds_this: HashSet::new(),
+            fn_names: HashMap::new(),
+            fn_proto_owner: HashMap::new(),
+            ident_rate: HashMap::new(),
+            fn_refs: Vec::new(),
+            call_sites: Vec::new(),
+            collection_events: Vec::new(),
+            assigns: Vec::new(),
+            listeners: Vec::new(),
+            written_keys: HashSet::new(),
+            unused_results: HashSet::new(),
+            guards: Vec::new(),
+            classes: Vec::new(),
+            class_stack: Vec::new(),
+            in_static_member: Vec::new(),
+            exported: HashSet::new(),
+            constant_symbols: HashSet::new(),
+        }
+    }
+
+    fn current(&self) -> FunctionId {
+        *self.stack.last().expect("module function is always on the stack")
+    }
+
+    fn symbol_of(&self, ident: &IdentifierReference<'_>) -> Option<SymbolId> {
+        let reference = ident.reference_id.get()?;
+        self.scoping.get_reference(reference).symbol_id()
+    }
+
+    /// The function whose body declares `symbol`.
+    fn declaring_function(&mut self, symbol: SymbolId) -> FunctionId {
+        if let Some(f) = self.symbol_func.get(&symbol) {
+            return *f;
+        }
+        let mut scope = Some(self.scoping.symbol_scope_id(symbol));
+        let mut found = FunctionId::MODULE;
+        while let Some(s) = scope {
+            if let Some(f) = self.scope_to_func.get(&s) {
+                found = *f;
+                break;
+            }
+            scope = self.scoping.scope_parent_id(s);
+        }
+        self.symbol_func.insert(symbol, found);
+        found
+    }
+
+    fn this_owner(&self) -> ThisOwner {
+        self.functions[self.current().0 as usize].this_owner
+    }
+
+    // ------------------------------------------------------------ paths
+
+    fn path_of(&self, expr: &Expression<'_>) -> Option<PathExpr> {
+        match expr.get_inner_expression() {
+            Expression::Identifier(id) => Some(match self.symbol_of(id) {
+                Some(sym) => PathExpr { root: Root::Symbol(sym), props: Vec::new(), root_name: id.name.to_string() },
+                None => PathExpr {
+                    root: Root::Global(id.name.to_string()),
+                    props: Vec::new(),
+                    root_name: id.name.to_string(),
+                },
+            }),
+            Expression::ThisExpression(_) => {
+                let owner = self.this_owner();
+                let root = match owner {
+                    ThisOwner::Static(class) => match self.classes[class as usize].symbol {
+                        Some(sym) => Root::Symbol(sym),
+                        None => Root::This(owner),
+                    },
+                    _ => Root::This(owner),
+                };
+                Some(PathExpr { root, props: Vec::new(), root_name: "this".into() })
+            }
+            Expression::StaticMemberExpression(m) => {
+                let mut base = self.path_of(&m.object)?;
+                let prop = m.property.name.to_string();
+                Some(push_prop(&mut base, prop))
+            }
+            Expression::ComputedMemberExpression(m) => {
+                let prop = match m.expression.get_inner_expression() {
+                    Expression::StringLiteral(s) => s.value.to_string(),
+                    _ => return None,
+                };
+                let mut base = self.path_of(&m.object)?;
+                Some(push_prop(&mut base, prop))
+            }
+            Expression::PrivateFieldExpression(m) => {
+                let mut base = self.path_of(&m.object)?;
+                Some(push_prop(&mut base, format!("#{}", m.field.name)))
+            }
+            Expression::ChainExpression(chain) => match &chain.expression {
+                ChainElement::StaticMemberExpression(m) => {
+                    let mut base = self.path_of(&m.object)?;
+                    Some(push_prop(&mut base, m.property.name.to_string()))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Source text of a node with whitespace removed, used to match handlers and guards.
+    fn key_text(&self, s: oxc_span::Span) -> String {
+        self.source[s.start as usize..s.end as usize].chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    // ------------------------------------------------------------ classification
+
+    fn container_kind(&self, expr: &Expression<'_>) -> ContainerKind {
+        match expr.get_inner_expression() {
+            Expression::ArrayExpression(_) => ContainerKind::Array,
+            Expression::ObjectExpression(_) => ContainerKind::Object,
+            Expression::NewExpression(n) => match callee_name(&n.callee) {
+                Some("Map") => ContainerKind::Map,
+                Some("Set") => ContainerKind::Set,
+                Some("WeakMap") => ContainerKind::WeakMap,
+                Some("WeakSet") => ContainerKind::WeakSet,
+                Some("Array") => ContainerKind::Array,
+                Some("Object") => ContainerKind::Object,
+                Some(name) if known::BOUNDED_CACHES.contains(&name) => ContainerKind::BoundedCache,
+                _ => ContainerKind::Unknown,
+            },
+            Expression::CallExpression(c) => match &c.callee.get_inner_expression() {
+                Expression::StaticMemberExpression(m) => {
+                    match (m.object.get_inner_expression(), m.property.name.as_str()) {
+                        (Expression::Identifier(o), "create") if o.name == "Object" => ContainerKind::Object,
+                        (Expression::Identifier(o), "from" | "of") if o.name == "Array" => ContainerKind::Array,
+                        _ => ContainerKind::Unknown,
+                    }
+                }
+                Expression::Identifier(id) if known::BOUNDED_CACHES.contains(&id.name.as_str()) => {
+                    ContainerKind::BoundedCache
+                }
+                Expression::Identifier(id) if matches!(id.name.as_str(), "lru" | "createCache" | "quickLru") => {
+                    ContainerKind::BoundedCache
+                }
+                _ => ContainerKind::Unknown,
+            },
+            _ => ContainerKind::Unknown,
+        }
+    }
+
+    fn key_kind(&self, expr: &Expression<'_>) -> KeyKind {
+        match expr.get_inner_expression() {
+            Expression::StringLiteral(_)
+            | Expression::NumericLiteral(_)
+            | Expression::BooleanLiteral(_)
+            | Expression::NullLiteral(_) => KeyKind::Constant,
+            Expression::TemplateLiteral(t) if t.expressions.is_empty() => KeyKind::Constant,
+            Expression::TemplateLiteral(_) | Expression::BinaryExpression(_) => KeyKind::Primitive,
+            Expression::ObjectExpression(_)
+            | Expression::ArrayExpression(_)
+            | Expression::NewExpression(_)
+            | Expression::FunctionExpression(_)
+            | Expression::ArrowFunctionExpression(_)
+            | Expression::ClassExpression(_)
+            | Expression::ThisExpression(_) => KeyKind::Object,
+            Expression::Identifier(id) => {
+                let name = id.name.as_str();
+                if self.symbol_of(id).is_some_and(|s| self.constant_symbols.contains(&s)) {
+                    KeyKind::Constant
+                } else if is_request_like_name(name) {
+                    KeyKind::Object
+                } else if name.ends_with("Id") || name.ends_with("Key") || name == "id" || name == "key" {
+                    KeyKind::Primitive
+                } else {
+                    KeyKind::Unknown
+                }
+            }
+            Expression::StaticMemberExpression(m) => {
+                let name = m.property.name.as_str();
+                let lower = name.to_ascii_lowercase();
+                if lower.ends_with("id")
+                    || lower.ends_with("key")
+                    || lower.ends_with("name")
+                    || lower.ends_with("url")
+                    || lower.ends_with("path")
+                    || matches!(lower.as_str(), "ip" | "host" | "type")
+                {
+                    KeyKind::Primitive
+                } else if is_request_like_name(name) {
+                    KeyKind::Object
+                } else {
+                    KeyKind::Unknown
+                }
+            }
+            Expression::CallExpression(c) => match callee_name(&c.callee) {
+                Some("String" | "toString" | "stringify" | "join" | "toLowerCase" | "toUpperCase" | "trim") => {
+                    KeyKind::Primitive
+                }
+                _ => KeyKind::Unknown,
+            },
+            _ => KeyKind::Unknown,
+        }
+    }
+
+    fn stored_raw(&self, expr: &Expression<'_>) -> StoredRaw {
+        let inner = unwrap_bind(expr.get_inner_expression());
+        let mut stored = StoredRaw::default();
+        match inner {
+            Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => {
+                stored.fn_start = Some(inner.span().start);
+            }
+            Expression::Identifier(id) => {
+                if let Some(sym) = self.symbol_of(id) {
+                    stored.fn_symbol = Some(sym);
+                    stored.direct.push(sym);
+                }
+            }
+            Expression::ObjectExpression(obj) => {
+                for prop in &obj.properties {
+                    if let ObjectPropertyKind::ObjectProperty(p) = prop
+                        && let Expression::Identifier(id) = p.value.get_inner_expression()
+                        && let Some(sym) = self.symbol_of(id)
+                    {
+                        stored.direct.push(sym);
+                    }
+                }
+            }
+            Expression::ArrayExpression(arr) => {
+                for el in &arr.elements {
+                    if let Some(Expression::Identifier(id)) = el.as_expression().map(|e| e.get_inner_expression())
+                        && let Some(sym) = self.symbol_of(id)
+                    {
+                        stored.direct.push(sym);
+                    }
+                }
+            }
+            _ => {}
+        }
+        stored
+    }
+
+    /// The rate at which a callback runs when passed as argument `index` of `call`.
+    fn callback_rate(&self, callee: &Expression<'_>, args: &[Argument<'_>], index: usize) -> Rate {
+        use crate::model::Lifetime::*;
+        let callee = callee.get_inner_expression();
+        // IIFE-style: `(function (factory) { ... })(function () { ... })` (UMD wrappers).
+        if callee.is_function() {
+            return Rate::Inherit;
+        }
+        let method = callee_name(callee).unwrap_or("");
+        let first_arg = args.first().and_then(|a| a.as_expression()).map(|e| e.get_inner_expression());
+        let first_is_path = matches!(
+            first_arg,
+            Some(Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::RegExpLiteral(_))
+                | Some(Expression::ArrayExpression(_))
+        );
+        let callee_text = self.key_text(callee.span());
+        if let Expression::StaticMemberExpression(_) = callee {
+            if known::ROUTE_METHODS.contains(&method)
+                && index > 0
+                && (first_is_path || known::MIDDLEWARE_METHODS.contains(&method))
+            {
+                return Rate::Fixed(PerRequest, format!("route handler passed to `{callee_text}`"));
+            }
+            if known::MIDDLEWARE_METHODS.contains(&method) {
+                let reason = format!("middleware passed to `{callee_text}`");
+                return match args
+                    .get(index)
+                    .and_then(|a| a.as_expression())
+                    .map(|e| unwrap_bind(e.get_inner_expression()))
+                {
+                    Some(Expression::FunctionExpression(f)) if f.params.items.len() >= 2 => {
+                        Rate::Fixed(PerRequest, reason)
+                    }
+                    Some(Expression::ArrowFunctionExpression(f)) if f.params.items.len() >= 2 => {
+                        Rate::Fixed(PerRequest, reason)
+                    }
+                    Some(Expression::Identifier(_)) => Rate::IfHandler(reason),
+                    _ => Rate::Inherit,
+                };
+            }
+            if method == "addHook"
+                && let Some(Expression::StringLiteral(s)) = first_arg
+                && known::PER_REQUEST_HOOKS.contains(&s.value.as_str())
+            {
+                return Rate::Fixed(PerRequest, format!("`{}` hook", s.value));
+            }
+        }
+        if known::SERVER_FACTORIES.contains(&method) {
+            return Rate::Fixed(PerRequest, format!("request handler passed to `{callee_text}`"));
+        }
+        if known::ADD_LISTENER.contains(&method) && method != "once" && method != "prependOnceListener" {
+            let event = match first_arg {
+                Some(Expression::StringLiteral(s)) => Some(s.value.to_string()),
+                _ => None,
+            };
+            return match event {
+                Some(e) if known::REQUEST_EVENTS.contains(&e.as_str()) => {
+                    Rate::Fixed(PerRequest, format!("`{e}` handler on `{}`", self.key_text(callee.span())))
+                }
+                Some(e) => Rate::Fixed(Repeatable, format!("`{e}` listener")),
+                None => Rate::Fixed(Repeatable, "event listener".into()),
+            };
+        }
+        if method == "setInterval" {
+            return Rate::Fixed(Repeatable, "`setInterval` callback".into());
+        }
+        if known::SAME_RATE_CALLERS.contains(&method) {
+            return Rate::Inherit;
+        }
+        Rate::Fixed(Repeatable, format!("callback passed to `{callee_text}`"))
+    }
+
+    /// Register the rate of a function or function-valued identifier passed as an argument.
+    fn register_argument(&mut self, expr: &Expression<'_>, rate: Rate) {
+        let inner = expr.get_inner_expression();
+        let target = unwrap_bind(inner);
+        if target.is_function() {
+            if !std::ptr::eq(target, inner) {
+                self.fn_binds_this.insert(target.span().start);
+            }
+            self.fn_usage.insert(target.span().start, Usage::Rate(rate));
+        } else if let Expression::Identifier(id) = target {
+            self.ident_rate.insert(id.span.start, rate);
+        } else if let Expression::ObjectExpression(obj) = target {
+            // `server.route({ method, url, handler })`: the handler runs per request.
+            for prop in &obj.properties {
+                if let ObjectPropertyKind::ObjectProperty(p) = prop
+                    && let Some(key) = p.key.static_name()
+                {
+                    let value = unwrap_bind(p.value.get_inner_expression());
+                    let prop_rate = if known::HANDLER_KEYS.contains(&key.as_ref()) {
+                        Rate::Fixed(crate::model::Lifetime::PerRequest, format!("`{key}` of a route definition"))
+                    } else {
+                        rate.clone()
+                    };
+                    if value.is_function() {
+                        self.fn_usage.insert(value.span().start, Usage::Rate(prop_rate));
+                    } else if let Expression::Identifier(id) = value {
+                        self.ident_rate.insert(id.span.start, prop_rate);
+                    }
+                }
+            }
+        }
+    }
+
+    fn guard_keys(&self, test: &Expression<'_>, keys: &mut Vec<String>, counts: &mut bool) {
+        match test.get_inner_expression() {
+            Expression::UnaryExpression(u) => self.guard_keys(&u.argument, keys, counts),
+            Expression::LogicalExpression(l) => {
+                self.guard_keys(&l.left, keys, counts);
+                self.guard_keys(&l.right, keys, counts);
+            }
+            Expression::BinaryExpression(b) => {
+                if b.operator == BinaryOperator::In
+                    && let Some(p) = self.path_of(&b.right)
+                {
+                    keys.push(format!("@{}", p.text()));
+                }
+                self.guard_keys(&b.left, keys, counts);
+                self.guard_keys(&b.right, keys, counts);
+            }
+            Expression::CallExpression(c) => {
+                let name = callee_name(&c.callee);
+                if matches!(name, Some("listenerCount" | "listeners")) {
+                    *counts = true;
+                }
+                // `c.has(k)`, `c.get(k)`: a lookup in `c`.
+                if matches!(name, Some("has" | "get" | "includes" | "indexOf"))
+                    && let Expression::StaticMemberExpression(m) = c.callee.get_inner_expression()
+                    && let Some(p) = self.path_of(&m.object)
+                {
+                    keys.push(format!("@{}", p.text()));
+                }
+            }
+            e @ (Expression::Identifier(_)
+            | Expression::StaticMemberExpression(_)
+            | Expression::ComputedMemberExpression(_)
+            | Expression::PrivateFieldExpression(_)) => {
+                keys.push(self.key_text(e.span()));
+                if let Some(m) = e.as_member_expression() {
+                    if let (MemberExpression::ComputedMemberExpression(_), Some(p)) = (m, self.path_of(m.object())) {
+                        keys.push(format!("@{}", p.text()));
+                    }
+                    self.guard_keys(m.object(), keys, counts);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Is the current code inside a branch that runs only after a lookup in `target` missed?
+    fn after_lookup(&self, target: &PathExpr) -> bool {
+        let key = format!("@{}", target.text());
+        self.guards.iter().any(|(keys, _)| keys.contains(&key))
+    }
+
+    fn handler_of(&self, expr: &Expression<'_>) -> RawHandler {
+        let inner = expr.get_inner_expression();
+        match inner {
+            Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => {
+                RawHandler::Inline(Some(inner.span().start))
+            }
+            Expression::CallExpression(c) if callee_name(&c.callee) == Some("bind") => RawHandler::Inline(None),
+            Expression::Identifier(id) => match self.symbol_of(id) {
+                Some(sym) => RawHandler::Named(format!("#{}", sym.index())),
+                None => RawHandler::Named(id.name.to_string()),
+            },
+            Expression::AssignmentExpression(a) => RawHandler::Named(self.key_text(a.left.span())),
+            other => RawHandler::Named(self.key_text(other.span())),
+        }
+    }
+
+    fn record_listener(&mut self, call: &CallExpression<'_>, member: &StaticMemberExpression<'_>, remove: bool) {
+        let Some(emitter) = self.path_of(&member.object) else { return };
+        let method = member.property.name.to_string();
+        let args: Vec<&Expression<'_>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        let event = match args.first().map(|e| e.get_inner_expression()) {
+            Some(Expression::StringLiteral(s)) => Some(s.value.to_string()),
+            _ => None,
+        };
+        let handler = match args.get(1) {
+            Some(h) => self.handler_of(h),
+            None if remove => RawHandler::Inline(None),
+            None => return,
+        };
+        let auto_removed = args.get(2).is_some_and(|opts| match opts.get_inner_expression() {
+            Expression::ObjectExpression(obj) => obj.properties.iter().any(|p| match p {
+                ObjectPropertyKind::ObjectProperty(p) => {
+                    matches!(p.key.static_name().as_deref(), Some("signal"))
+                        || (matches!(p.key.static_name().as_deref(), Some("once"))
+                            && matches!(p.value, Expression::BooleanLiteral(ref b) if b.value))
+                }
+                ObjectPropertyKind::SpreadProperty(_) => true,
+            }),
+            Expression::BooleanLiteral(_) => false,
+            _ => true,
+        });
+        let mut guard_keys = Vec::new();
+        let mut guarded_by_count = false;
+        for (keys, counts) in &self.guards {
+            guard_keys.extend(keys.iter().cloned());
+            guarded_by_count |= *counts;
+        }
+        let handler = if remove && method == "removeAllListeners" { RawHandler::Inline(None) } else { handler };
+        self.listeners.push(RawListener {
+            emitter,
+            event,
+            handler,
+            method,
+            span: span(call.span),
+            func: self.current(),
+            remove,
+            result_used: !self.unused_results.contains(&call.span.start),
+            auto_removed,
+            guard_keys,
+            guarded_by_count,
+        });
+    }
+
+    fn record_collection_call(&mut self, call: &CallExpression<'_>, member: &StaticMemberExpression<'_>) {
+        let method = member.property.name.as_str();
+        let Some(target) = self.path_of(&member.object) else { return };
+        let args: Vec<&Expression<'_>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        let kind = if known::WRITE_METHODS.contains(&method) {
+            let (key, stored) = match method {
+                "set" if args.len() >= 2 => (self.key_kind(args[0]), self.stored_raw(args[1])),
+                "add" if !args.is_empty() => (self.key_kind(args[0]), self.stored_raw(args[0])),
+                "push" | "unshift" if !call.arguments.is_empty() => {
+                    (KeyKind::Unknown, args.first().map(|a| self.stored_raw(a)).unwrap_or_default())
+                }
+                _ => return,
+            };
+            RawKind::Write { method: method.to_string(), key, stored, after_lookup: self.after_lookup(&target) }
+        } else if known::REMOVE_METHODS.contains(&method) {
+            RawKind::Remove { method: method.to_string() }
+        } else if known::ITERATE_METHODS.contains(&method) {
+            RawKind::Iterate
+        } else {
+            return;
+        };
+        self.collection_events.push(RawCollectionEvent { target, span: span(call.span), func: self.current(), kind });
+    }
+
+    fn push_collection_event(&mut self, expr: &Expression<'_>, at: oxc_span::Span, kind: RawKind) {
+        if let Some(target) = self.path_of(expr) {
+            self.collection_events.push(RawCollectionEvent { target, span: span(at), func: self.current(), kind });
+        }
+    }
+
+    fn enter_function(
+        &mut self,
+        start: u32,
+        fn_span: oxc_span::Span,
+        scope: Option<ScopeId>,
+        id: Option<&BindingIdentifier<'_>>,
+        params: &FormalParameters<'_>,
+        is_arrow: bool,
+    ) -> FunctionId {
+        let id_fn = FunctionId(self.functions.len() as u32);
+        let parent = self.current();
+        let mut usage = self.fn_usage.remove(&start).unwrap_or(Usage::Unknown);
+        let binding = id.and_then(|b| b.symbol_id.get());
+        if let (Some(sym), Usage::Unknown) = (binding, &usage) {
+            usage = Usage::Binding(sym);
+        }
+        let named = self.fn_names.remove(&start);
+        let kind = match (&named, is_arrow) {
+            (Some((_, k)), _) => *k,
+            (None, true) => FunctionKind::Arrow,
+            (None, false) if id.is_some() => FunctionKind::Declaration,
+            (None, false) => FunctionKind::Expression,
+        };
+        let name = named.map(|(n, _)| n).or_else(|| id.map(|b| b.name.to_string()));
+        let binds_this = self.fn_binds_this.contains(&start);
+        let this_owner = if is_arrow || binds_this {
+            self.this_owner()
+        } else if let Some(class) = self
+            .class_stack
+            .last()
+            .copied()
+            .filter(|_| matches!(kind, FunctionKind::Method | FunctionKind::Constructor | FunctionKind::Accessor))
+        {
+            if self.in_static_member.last().copied().unwrap_or(false) {
+                ThisOwner::Static(class)
+            } else {
+                ThisOwner::Class(class)
+            }
+        } else if let Some(owner) = self.pending_proto_owner(start) {
+            ThisOwner::Proto(owner)
+        } else if let Some(sym) = binding.or(match usage {
+            Usage::Binding(s) => Some(s),
+            _ => None,
+        }) {
+            ThisOwner::Proto(sym)
+        } else {
+            ThisOwner::Function(id_fn)
+        };
+        let mut param_names = Vec::new();
+        let mut param_symbols = Vec::new();
+        for p in &params.items {
+            match &p.pattern {
+                BindingPattern::BindingIdentifier(b) => {
+                    param_names.push(b.name.to_string());
+                    if let Some(s) = b.symbol_id.get() {
+                        param_symbols.push(s);
+                    }
+                }
+                _ => param_names.push(String::new()),
+            }
+        }
+        self.functions.push(FnRec {
+            model: crate::model::Function {
+                id: id_fn,
+                name,
+                kind,
+                span: span(fn_span),
+                parent: Some(parent),
+                params: param_names,
+                lifetime: crate::model::Lifetime::Startup,
+                lifetime_reason: String::new(),
+                entry_span: None,
+            },
+            usage,
+            binding,
+            param_symbols,
+            captures: Vec::new(),
+            this_owner,
+        });
+        if let Some(scope) = scope {
+            self.scope_to_func.insert(scope, id_fn);
+        }
+        self.stack.push(id_fn);
+        id_fn
+    }
+
+    fn pending_proto_owner(&self, start: u32) -> Option<SymbolId> {
+        self.fn_proto_owner.get(&start).copied()
+    }
+}
+
+fn push_prop(base: &mut PathExpr, prop: String) -> PathExpr {
+    // `global.x`, `globalThis.x`, `window.x`: the property itself is the global.
+    if let Root::Global(g) = &base.root
+        && base.props.is_empty()
+        && known::GLOBAL_OBJECTS.contains(&g.as_str())
+    {
+        let mut p = base.clone();
+        p.root = Root::Global(prop.clone());
+        p.props.push(prop);
+        return p;
+    }
+    let mut p = base.clone();
+    p.props.push(prop);
+    p
+}
+
+/// `fn.bind(x)` → `fn`.
+fn unwrap_bind<'b, 'a>(expr: &'b Expression<'a>) -> &'b Expression<'a> {
+    if let Expression::CallExpression(c) = expr
+        && let Expression::StaticMemberExpression(m) = c.callee.get_inner_expression()
+        && m.property.name == "bind"
+        && m.object.get_inner_expression().is_function()
+    {
+        return m.object.get_inner_expression();
+    }
+    expr
+}
+
+/// Last name of a callee: `a.b.c(...)` → `c`, `f(...)` → `f`.
+fn callee_name<'b>(callee: &'b Expression<'_>) -> Option<&'b str> {
+    match callee.get_inner_expression() {
+        Expression::Identifier(id) => Some(id.name.as_str()),
+        Expression::StaticMemberExpression(m) => Some(m.property.name.as_str()),
+        Expression::ChainExpression(c) => match &c.expression {
+            ChainElement::StaticMemberExpression(m) => Some(m.property.name.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_request_like_name(name: &str) -> bool {
+    matches!(
+        name,
+        "req" | "request" | "res" | "response" | "ctx" | "context" | "socket" | "ws" | "conn" | "connection" | "client"
+    )
+}
+
+/// `exports.x`, `module.exports`, `module.exports.x`.
+fn is_exports_path(p: &PathExpr) -> bool {
+    match &p.root {
+        Root::Global(g) if g == "exports" => true,
+        Root::Global(g) if g == "module" => p.props.first().is_some_and(|x| x == "exports"),
+        _ => false,
+    }
+}
+
+fn static_key_name(key: &PropertyKey<'_>) -> Option<String> {
+    key.static_name().map(|s| s.to_string())
+}
+
+// ---------------------------------------------------------------- the walk
+
+impl<'a> Visit<'a> for Collector<'_> {
+    fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
+        let id = self.enter_function(it.span.start, it.span, it.scope_id.get(), it.id.as_ref(), &it.params, false);
+        let _ = id;
+        self.in_static_member.push(false);
+        walk::walk_function(self, it, flags);
+        self.in_static_member.pop();
+        self.stack.pop();
+    }
+
+    fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
+        self.enter_function(it.span.start, it.span, it.scope_id.get(), None, &it.params, true);
+        walk::walk_arrow_function_expression(self, it);
+        self.stack.pop();
+    }
+
+    fn visit_class(&mut self, it: &Class<'a>) {
+        let index = self.classes.len() as u32;
+        self.classes.push(ClassCtx { symbol: it.id.as_ref().and_then(|b| b.symbol_id.get()) });
+        self.class_stack.push(index);
+        walk::walk_class(self, it);
+        self.class_stack.pop();
+    }
+
+    fn visit_method_definition(&mut self, it: &MethodDefinition<'a>) {
+        use crate::model::Lifetime::*;
+        let name = static_key_name(&it.key).unwrap_or_else(|| "[computed]".into());
+        let (kind, rate) = match it.kind {
+            MethodDefinitionKind::Constructor => {
+                (FunctionKind::Constructor, Rate::Fixed(PerInstance, "constructor".into()))
+            }
+            MethodDefinitionKind::Get | MethodDefinitionKind::Set => {
+                (FunctionKind::Accessor, Rate::Fixed(PerInstance, format!("accessor `{name}`")))
+            }
+            MethodDefinitionKind::Method if it.r#static => {
+                (FunctionKind::Method, Rate::Fixed(Repeatable, format!("static method `{name}`")))
+            }
+            MethodDefinitionKind::Method => {
+                (FunctionKind::Method, Rate::Fixed(PerInstance, format!("method `{name}`")))
+            }
+        };
+        self.fn_names.insert(it.value.span.start, (name, kind));
+        self.fn_usage.insert(it.value.span.start, Usage::Rate(rate));
+        self.in_static_member.push(it.r#static);
+        walk::walk_method_definition(self, it);
+        self.in_static_member.pop();
+    }
+
+    fn visit_property_definition(&mut self, it: &PropertyDefinition<'a>) {
+        use crate::model::Lifetime::*;
+        if let (Some(value), Some(name)) = (&it.value, static_key_name(&it.key)) {
+            let inner = value.get_inner_expression();
+            if inner.is_function() {
+                let rate = if it.r#static {
+                    Rate::Fixed(Repeatable, format!("static method `{name}`"))
+                } else {
+                    Rate::Fixed(PerInstance, format!("method `{name}`"))
+                };
+                self.fn_names.insert(inner.span().start, (name.clone(), FunctionKind::Method));
+                self.fn_usage.insert(inner.span().start, Usage::Rate(rate));
+            }
+            if let Some(&class) = self.class_stack.last() {
+                let root = match (it.r#static, self.classes[class as usize].symbol) {
+                    (true, Some(sym)) => Some(Root::Symbol(sym)),
+                    (true, None) => None,
+                    (false, _) => Some(Root::This(ThisOwner::Class(class))),
+                };
+                if let Some(root) = root {
+                    let kind = self.container_kind(value);
+                    self.assigns.push(RawAssign {
+                        target: PathExpr { root, props: vec![name], root_name: "this".into() },
+                        span: span(it.span),
+                        func: self.current(),
+                        kind,
+                        is_declaration: true,
+                    });
+                }
+            }
+        }
+        self.in_static_member.push(it.r#static);
+        walk::walk_property_definition(self, it);
+        self.in_static_member.pop();
+    }
+
+    fn visit_static_block(&mut self, it: &StaticBlock<'a>) {
+        self.in_static_member.push(true);
+        walk::walk_static_block(self, it);
+        self.in_static_member.pop();
+    }
+
+    fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let (BindingPattern::BindingIdentifier(b), Some(init)) = (&it.id, &it.init)
+            && let Some(sym) = b.symbol_id.get()
+        {
+            let inner = unwrap_bind(init.get_inner_expression());
+            if inner.is_function() {
+                self.fn_usage.insert(inner.span().start, Usage::Binding(sym));
+                self.fn_names.entry(inner.span().start).or_insert_with(|| {
+                    let kind = if matches!(inner, Expression::ArrowFunctionExpression(_)) {
+                        FunctionKind::Arrow
+                    } else {
+                        FunctionKind::Expression
+                    };
+                    (b.name.to_string(), kind)
+                });
+            }
+            let root_name = b.name.to_string();
+            if self.scoping.symbol_flags(sym).contains(SymbolFlags::ConstVariable)
+                && matches!(
+                    init.get_inner_expression(),
+                    Expression::StringLiteral(_) | Expression::NumericLiteral(_) | Expression::BooleanLiteral(_)
+                )
+            {
+                self.constant_symbols.insert(sym);
+            }
+            let kind = self.container_kind(init);
+            let func = self.current();
+            self.assigns.push(RawAssign {
+                target: PathExpr { root: Root::Symbol(sym), props: Vec::new(), root_name: root_name.clone() },
+                span: span(it.span),
+                func,
+                kind,
+                is_declaration: true,
+            });
+            // Containers nested one level in an object literal: `const state = { items: [] }`.
+            if let Expression::ObjectExpression(obj) = init.get_inner_expression() {
+                for prop in &obj.properties {
+                    if let ObjectPropertyKind::ObjectProperty(p) = prop
+                        && let Some(key) = static_key_name(&p.key)
+                    {
+                        let kind = self.container_kind(&p.value);
+                        if kind != ContainerKind::Unknown {
+                            self.assigns.push(RawAssign {
+                                target: PathExpr {
+                                    root: Root::Symbol(sym),
+                                    props: vec![key],
+                                    root_name: root_name.clone(),
+                                },
+                                span: span(p.span),
+                                func,
+                                kind,
+                                is_declaration: true,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        walk::walk_variable_declarator(self, it);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        use crate::model::Lifetime::*;
+        let target_path = match &it.left {
+            AssignmentTarget::AssignmentTargetIdentifier(id) => match self.symbol_of(id) {
+                Some(sym) => {
+                    Some(PathExpr { root: Root::Symbol(sym), props: Vec::new(), root_name: id.name.to_string() })
+                }
+                None => Some(PathExpr {
+                    root: Root::Global(id.name.to_string()),
+                    props: Vec::new(),
+                    root_name: id.name.to_string(),
+                }),
+            },
+            AssignmentTarget::ComputedMemberExpression(m) => {
+                // `dict[key] = value` grows a dictionary unless the key is a literal.
+                let logical = matches!(
+                    it.operator,
+                    AssignmentOperator::LogicalOr | AssignmentOperator::LogicalNullish | AssignmentOperator::LogicalAnd
+                );
+                if it.operator == AssignmentOperator::Assign || logical {
+                    let key = self.key_kind(&m.expression);
+                    if key != KeyKind::Constant
+                        && let Some(target) = self.path_of(&m.object)
+                    {
+                        let stored = self.stored_raw(&it.right);
+                        // `c[k] ||= v` only writes when the lookup missed.
+                        let after_lookup = logical || self.after_lookup(&target);
+                        self.collection_events.push(RawCollectionEvent {
+                            target,
+                            span: span(it.span),
+                            func: self.current(),
+                            kind: RawKind::Write { method: "[]=".into(), key, stored, after_lookup },
+                        });
+                    }
+                }
+                None
+            }
+            other => other.as_member_expression().and_then(|m| {
+                let obj = self.path_of(m.object())?;
+                let name = m.static_property_name()?;
+                Some(push_prop(&mut obj.clone(), name.to_string()))
+            }),
+        };
+        self.written_keys.insert(self.key_text(it.left.span()));
+        if let Some(target) = target_path {
+            // `arr.length = 0` empties an array.
+            if target.props.last().is_some_and(|p| p == "length")
+                && let Some(parent) = target.parent()
+            {
+                self.collection_events.push(RawCollectionEvent {
+                    target: parent,
+                    span: span(it.span),
+                    func: self.current(),
+                    kind: RawKind::Remove { method: "length =".into() },
+                });
+            }
+            let right = unwrap_bind(it.right.get_inner_expression());
+            let is_proto = target.props.len() >= 2 && target.props[target.props.len() - 2] == "prototype";
+            let is_proto_object = target.props.last().is_some_and(|p| p == "prototype");
+            let rate = if is_exports_path(&target) {
+                Some(Rate::Fixed(Repeatable, format!("exported as `{}`", target.text())))
+            } else if is_proto || matches!(target.root, Root::This(_)) {
+                Some(Rate::Fixed(PerInstance, format!("method `{}`", target.props.last().cloned().unwrap_or_default())))
+            } else {
+                None
+            };
+            let proto_owner = match &target.root {
+                Root::Symbol(sym) if is_proto || is_proto_object => Some(*sym),
+                _ => None,
+            };
+            if right.is_function() {
+                if let Some(owner) = proto_owner {
+                    self.fn_proto_owner.insert(right.span().start, owner);
+                }
+                let name = target.props.last().cloned().unwrap_or_else(|| target.root_name.clone());
+                self.fn_names.entry(right.span().start).or_insert((name, FunctionKind::Expression));
+                if !std::ptr::eq(right, it.right.get_inner_expression()) {
+                    self.fn_binds_this.insert(right.span().start);
+                }
+                match (&target.root, target.props.is_empty(), rate) {
+                    (_, _, Some(rate)) => {
+                        self.fn_usage.insert(right.span().start, Usage::Rate(rate));
+                    }
+                    (Root::Symbol(sym), true, None) => {
+                        self.fn_usage.insert(right.span().start, Usage::Binding(*sym));
+                    }
+                    _ => {}
+                }
+            } else if let Expression::Identifier(id) = right
+                && let Some(rate) = rate
+            {
+                self.ident_rate.insert(id.span.start, rate);
+            } else if let Expression::ObjectExpression(obj) = right
+                && (is_proto_object || is_exports_path(&target))
+            {
+                for prop in &obj.properties {
+                    if let ObjectPropertyKind::ObjectProperty(p) = prop {
+                        let value = unwrap_bind(p.value.get_inner_expression());
+                        let rate = if is_proto_object {
+                            Rate::Fixed(PerInstance, "prototype method".into())
+                        } else {
+                            Rate::Fixed(Repeatable, "exported".into())
+                        };
+                        if value.is_function() {
+                            if let Some(owner) = proto_owner {
+                                self.fn_proto_owner.insert(value.span().start, owner);
+                            }
+                            self.fn_usage.insert(value.span().start, Usage::Rate(rate));
+                        } else if let Expression::Identifier(id) = value {
+                            self.ident_rate.insert(id.span.start, rate);
+                        }
+                    }
+                }
+            }
+            if it.operator == AssignmentOperator::Assign {
+                let kind = self.container_kind(&it.right);
+                self.assigns.push(RawAssign {
+                    target,
+                    span: span(it.span),
+                    func: self.current(),
+                    kind,
+                    is_declaration: false,
+                });
+            }
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        let callee = it.callee.get_inner_expression();
+        // IIFE: `(function () { ... })()` and `(function () {}).call(this)`.
+        if callee.is_function() {
+            self.fn_usage.insert(callee.span().start, Usage::Rate(Rate::Inherit));
+        } else if let Expression::StaticMemberExpression(m) = callee
+            && matches!(m.property.name.as_str(), "call" | "apply")
+            && m.object.get_inner_expression().is_function()
+        {
+            let f = m.object.get_inner_expression();
+            self.fn_usage.insert(f.span().start, Usage::Rate(Rate::Inherit));
+        }
+        // Arguments that are functions (or name functions) get a rate from this call.
+        for (i, arg) in it.arguments.iter().enumerate() {
+            if let Some(expr) = arg.as_expression() {
+                let rate = self.callback_rate(&it.callee, &it.arguments, i);
+                self.register_argument(expr, rate);
+            }
+        }
+        match callee {
+            Expression::Identifier(id) => {
+                self.ident_rate.insert(id.span.start, Rate::Inherit);
+                if let Some(sym) = self.symbol_of(id) {
+                    let args = it.arguments.iter().map(|a| a.as_expression().and_then(|e| self.path_of(e))).collect();
+                    self.call_sites.push(CallSite { callee: sym, from: self.current(), args });
+                }
+            }
+            Expression::StaticMemberExpression(m) => {
+                let method = m.property.name.as_str();
+                if known::ADD_LISTENER.contains(&method) && it.arguments.len() >= 2 {
+                    self.record_listener(it, m, false);
+                } else if known::REMOVE_LISTENER.contains(&method) {
+                    self.record_listener(it, m, true);
+                } else {
+                    self.record_collection_call(it, m);
+                }
+                // Chained `.on(...).on(...)`: the inner result is not kept.
+                if let Expression::CallExpression(inner) = m.object.get_inner_expression() {
+                    self.unused_results.insert(inner.span.start);
+                }
+                if let Expression::Identifier(obj) = m.object.get_inner_expression()
+                    && known::ENUMERATING_FUNCTIONS.iter().any(|(o, f)| obj.name == *o && method == *f)
+                    && let Some(first) = it.arguments.first().and_then(|a| a.as_expression())
+                {
+                    self.push_collection_event(first, it.span, RawKind::Iterate);
+                }
+            }
+            _ => {}
+        }
+        walk::walk_call_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        use crate::model::Lifetime::*;
+        if let Expression::Identifier(id) = it.callee.get_inner_expression() {
+            self.ident_rate.insert(id.span.start, Rate::Fixed(PerInstance, "constructor".into()));
+        }
+        let is_promise = matches!(callee_name(&it.callee), Some("Promise"));
+        for arg in &it.arguments {
+            if let Some(expr) = arg.as_expression() {
+                let rate = if is_promise {
+                    Rate::Inherit
+                } else {
+                    Rate::Fixed(Repeatable, format!("callback passed to `new {}`", self.key_text(it.callee.span())))
+                };
+                self.register_argument(expr, rate);
+            }
+        }
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_expression_statement(&mut self, it: &ExpressionStatement<'a>) {
+        let mut e = it.expression.get_inner_expression();
+        if let Expression::AwaitExpression(a) = e {
+            e = a.argument.get_inner_expression();
+        }
+        self.unused_results.insert(e.span().start);
+        walk::walk_expression_statement(self, it);
+    }
+
+    fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
+        use crate::model::Lifetime::*;
+        if let Some(arg) = &it.argument {
+            let inner = unwrap_bind(arg.get_inner_expression());
+            if inner.is_function() {
+                self.fn_usage
+                    .entry(inner.span().start)
+                    .or_insert(Usage::Rate(Rate::Fixed(Repeatable, "returned to the caller".into())));
+            }
+        }
+        walk::walk_return_statement(self, it);
+    }
+
+    fn visit_export_declaration(&mut self, it: &ExportDeclaration<'a>) {
+        {
+            match &it.declaration {
+                Declaration::FunctionDeclaration(f) => {
+                    if let Some(sym) = f.id.as_ref().and_then(|b| b.symbol_id.get()) {
+                        self.exported.insert(sym);
+                    }
+                }
+                Declaration::VariableDeclaration(v) => {
+                    for d in &v.declarations {
+                        if let BindingPattern::BindingIdentifier(b) = &d.id
+                            && let Some(sym) = b.symbol_id.get()
+                        {
+                            self.exported.insert(sym);
+                        }
+                    }
+                }
+                Declaration::ClassDeclaration(c) => {
+                    if let Some(sym) = c.id.as_ref().and_then(|b| b.symbol_id.get()) {
+                        self.exported.insert(sym);
+                    }
+                }
+                _ => {}
+            }
+        }
+        walk::walk_export_declaration(self, it);
+    }
+
+    fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
+        use crate::model::Lifetime::*;
+        match &it.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
+                if let Some(sym) = f.id.as_ref().and_then(|b| b.symbol_id.get()) {
+                    self.exported.insert(sym);
+                } else {
+                    self.fn_usage.insert(f.span.start, Usage::Rate(Rate::Fixed(Repeatable, "default export".into())));
+                }
+            }
+            other => {
+                if let Some(expr) = other.as_expression() {
+                    let inner = expr.get_inner_expression();
+                    if inner.is_function() {
+                        self.fn_usage
+                            .insert(inner.span().start, Usage::Rate(Rate::Fixed(Repeatable, "default export".into())));
+                    } else if let Expression::Identifier(id) = inner {
+                        self.ident_rate.insert(id.span.start, Rate::Fixed(Repeatable, "default export".into()));
+                    }
+                }
+            }
+        }
+        walk::walk_export_default_declaration(self, it);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        let Some(sym) = self.symbol_of(it) else { return };
+        let current = self.current();
+        let declaring = self.declaring_function(sym);
+        if declaring != current
+            && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
+        {
+            for f in &self.stack[pos + 1..] {
+                let captures = &mut self.functions[f.0 as usize].captures;
+                if !captures.contains(&sym) {
+                    captures.push(sym);
+                }
+            }
+        }
+        let flags = self.scoping.symbol_flags(sym);
+        if flags.intersects(SymbolFlags::Function | SymbolFlags::Variable) {
+            let rate = self
+                .ident_rate
+                .remove(&it.span.start)
+                .unwrap_or_else(|| Rate::Fixed(crate::model::Lifetime::Repeatable, "referenced as a value".into()));
+            self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
+        }
+    }
+
+    fn visit_object_property(&mut self, it: &ObjectProperty<'a>) {
+        use crate::model::Lifetime::*;
+        let value = unwrap_bind(it.value.get_inner_expression());
+        if value.is_function()
+            && let Some(name) = static_key_name(&it.key)
+        {
+            let start = value.span().start;
+            self.fn_names.entry(start).or_insert((name.clone(), FunctionKind::Method));
+            self.fn_usage
+                .entry(start)
+                .or_insert(Usage::Rate(Rate::Fixed(Repeatable, format!("method `{name}` of an object"))));
+        }
+        walk::walk_object_property(self, it);
+    }
+
+    fn visit_unary_expression(&mut self, it: &UnaryExpression<'a>) {
+        if it.operator == UnaryOperator::Delete
+            && let Some(m) = it.argument.get_inner_expression().as_member_expression()
+        {
+            let object = m.object();
+            self.push_collection_event(object, it.span, RawKind::Remove { method: "delete".into() });
+        }
+        walk::walk_unary_expression(self, it);
+    }
+
+    fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
+        if it.operator.is_compare() || it.operator.is_equality() {
+            for side in [&it.left, &it.right] {
+                if let Expression::StaticMemberExpression(m) = side.get_inner_expression()
+                    && matches!(m.property.name.as_str(), "size" | "length")
+                {
+                    let object = &m.object;
+                    self.push_collection_event(object, it.span, RawKind::SizeCheck);
+                }
+            }
+        }
+        walk::walk_binary_expression(self, it);
+    }
+
+    fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
+        self.push_collection_event(&it.right, it.right.span(), RawKind::Iterate);
+        walk::walk_for_of_statement(self, it);
+    }
+
+    fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
+        self.push_collection_event(&it.right, it.right.span(), RawKind::Iterate);
+        walk::walk_for_in_statement(self, it);
+    }
+
+    fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
+        self.push_collection_event(&it.argument, it.span, RawKind::Iterate);
+        walk::walk_spread_element(self, it);
+    }
+
+    fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
+        let mut keys = Vec::new();
+        let mut counts = false;
+        self.guard_keys(&it.test, &mut keys, &mut counts);
+        self.visit_expression(&it.test);
+        self.guards.push((keys, counts));
+        self.visit_statement(&it.consequent);
+        if let Some(alt) = &it.alternate {
+            self.visit_statement(alt);
+        }
+        self.guards.pop();
+    }
+
+    fn visit_conditional_expression(&mut self, it: &ConditionalExpression<'a>) {
+        let mut keys = Vec::new();
+        let mut counts = false;
+        self.guard_keys(&it.test, &mut keys, &mut counts);
+        self.visit_expression(&it.test);
+        self.guards.push((keys, counts));
+        self.visit_expression(&it.consequent);
+        self.visit_expression(&it.alternate);
+        self.guards.pop();
+    }
+
+    fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {
+        // `initialized || server.on(...)`: the right side only runs under a condition.
+        let mut keys = Vec::new();
+        let mut counts = false;
+        self.guard_keys(&it.left, &mut keys, &mut counts);
+        self.visit_expression(&it.left);
+        self.guards.push((keys, counts));
+        self.visit_expression(&it.right);
+        self.guards.pop();
+    }
+
+    fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
+        // `if (done) return;` guards every statement after it in the same list.
+        let depth = self.guards.len();
+        for stmt in it {
+            self.visit_statement(stmt);
+            if let Statement::IfStatement(s) = stmt
+                && s.alternate.is_none()
+                && exits(&s.consequent)
+            {
+                let mut keys = Vec::new();
+                let mut counts = false;
+                self.guard_keys(&s.test, &mut keys, &mut counts);
+                self.guards.push((keys, counts));
+            }
+        }
+        self.guards.truncate(depth);
+    }
+}
+
+/// A statement that always leaves the enclosing function or loop.
+fn exits(stmt: &Statement<'_>) -> bool {
+    match stmt {
+        Statement::ReturnStatement(_) | Statement::ThrowStatement(_) => true,
+        Statement::BlockStatement(b) => b.body.last().is_some_and(exits),
+        _ => false,
+    }
+}

@@ -1,0 +1,459 @@
+//! Second step of lowering: decide lifetimes, then turn raw facts into model events.
+
+use std::collections::{HashMap, HashSet};
+
+use oxc_syntax::symbol::{SymbolFlags, SymbolId};
+
+use super::{Collector, PathExpr, Rate, RawHandler, RawKind, Root, ThisOwner, Usage, is_exports_path, known};
+use crate::model::{
+    ContainerKind, EmitterRef, Event, EventKind, FileModel, FunctionId, FunctionKind, Handler, Lifetime, Longevity,
+    StoredValue, Value, ValueId,
+};
+use crate::span::Span;
+
+/// Fixpoint rounds are bounded: lifetimes only move up a four-step order, so
+/// this is far more than any file needs; it only guards against a bug looping.
+const MAX_ROUNDS: usize = 64;
+
+struct Lifetimes {
+    life: Vec<Lifetime>,
+    reason: Vec<String>,
+    entry: Vec<Option<Span>>,
+}
+
+pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
+    let fn_by_symbol: HashMap<SymbolId, FunctionId> = c
+        .functions
+        .iter()
+        .filter_map(|f| match f.usage {
+            Usage::Binding(s) => Some((s, f.model.id)),
+            _ => f.binding.map(|s| (s, f.model.id)),
+        })
+        .collect();
+    let lifetimes = decide_lifetimes(&c, &fn_by_symbol);
+
+    let mut resolver = Resolver {
+        lifetimes: &lifetimes,
+        fn_by_symbol: &fn_by_symbol,
+        call_sites: HashMap::new(),
+        values: Vec::new(),
+        value_index: HashMap::new(),
+    };
+    for (i, site) in c.call_sites.iter().enumerate() {
+        resolver.call_sites.entry(site.callee).or_default().push(i);
+    }
+
+    // Declaring functions of every symbol we will ask about, computed up front
+    // because the cache lives in the collector.
+    let mut symbols: Vec<SymbolId> = Vec::new();
+    let mut note = |p: &PathExpr| {
+        if let Root::Symbol(s) = p.root {
+            symbols.push(s);
+        }
+    };
+    c.collection_events.iter().for_each(|e| note(&e.target));
+    c.listeners.iter().for_each(|l| note(&l.emitter));
+    c.call_sites.iter().flat_map(|s| s.args.iter().flatten()).for_each(&mut note);
+    let declaring: HashMap<SymbolId, FunctionId> = symbols.into_iter().map(|s| (s, c.declaring_function(s))).collect();
+
+    let fn_by_start: HashMap<u32, FunctionId> = c.functions.iter().map(|f| (f.model.span.start, f.model.id)).collect();
+    let request_scoped: HashSet<SymbolId> = c
+        .functions
+        .iter()
+        .filter(|f| lifetimes.life[f.model.id.0 as usize] == Lifetime::PerRequest)
+        .flat_map(|f| f.param_symbols.iter().copied())
+        .collect();
+    let ctx = Ctx { c: &c, declaring: &declaring, request_scoped: &request_scoped, fn_by_start: &fn_by_start };
+
+    let mut events = Vec::new();
+    for raw in &c.collection_events {
+        let Some(target) = resolver.value_for(&ctx, &raw.target, raw.func) else { continue };
+        let kind = match &raw.kind {
+            RawKind::Write { method, key, stored, after_lookup } => {
+                let stored = ctx.stored_value(stored, resolver.fn_by_symbol);
+                EventKind::Write { target, method: method.clone(), key: *key, stored, after_lookup: *after_lookup }
+            }
+            RawKind::Remove { method } => EventKind::Remove { target, method: method.clone() },
+            RawKind::Iterate => EventKind::Iterate { target },
+            RawKind::SizeCheck => EventKind::SizeCheck { target },
+        };
+        events.push(Event { span: raw.span, func: raw.func, kind });
+    }
+    // Kinds, declarations and reassignments come from assignments to tracked paths.
+    for assign in &c.assigns {
+        let key = (assign.target.root.clone(), assign.target.props.clone());
+        let Some(&id) = resolver.value_index.get(&key) else { continue };
+        let value = &mut resolver.values[id.0 as usize];
+        let func = &c.functions[assign.func.0 as usize].model;
+        let life = lifetimes.life[assign.func.0 as usize];
+        let initialises = assign.is_declaration
+            || life == Lifetime::Startup
+            || (matches!(assign.target.root, Root::This(_)) && func.kind == FunctionKind::Constructor);
+        if initialises {
+            if value.decl_span.is_none()
+                || value.kind == ContainerKind::Unknown && assign.kind != ContainerKind::Unknown
+            {
+                value.decl_span = Some(assign.span);
+            }
+            if value.kind == ContainerKind::Unknown {
+                value.kind = assign.kind;
+            }
+        } else {
+            if value.kind == ContainerKind::Unknown {
+                value.kind = assign.kind;
+            }
+            events.push(Event { span: assign.span, func: assign.func, kind: EventKind::Reassign { target: id } });
+        }
+    }
+    for l in &c.listeners {
+        let guarded = l.guarded_by_count || l.guard_keys.iter().any(|k| c.written_keys.contains(k));
+        let kind = if l.remove {
+            EventKind::ListenerRemove {
+                emitter_path: l.emitter.text(),
+                event: l.event.clone(),
+                handler: match &l.handler {
+                    RawHandler::Named(n) => Some(n.clone()),
+                    RawHandler::Inline(_) => None,
+                },
+                method: l.method.clone(),
+            }
+        } else {
+            // An emitter (re)created in the same function is fresh on every call.
+            let fresh = c
+                .assigns
+                .iter()
+                .any(|a| a.func == l.func && a.target.root == l.emitter.root && a.target.props == l.emitter.props);
+            let longevity = if fresh { None } else { resolver.longevity(&ctx, &l.emitter, l.func, 0) };
+            let (handler, captures_request) = match &l.handler {
+                RawHandler::Named(n) => (Handler::Named(n.clone()), Vec::new()),
+                RawHandler::Inline(start) => {
+                    let captures =
+                        start.and_then(|s| fn_by_start.get(&s)).map(|f| ctx.request_captures(*f)).unwrap_or_default();
+                    (Handler::Inline, captures)
+                }
+            };
+            EventKind::ListenerAdd {
+                emitter: EmitterRef { path: l.emitter.text(), longevity },
+                event: l.event.clone(),
+                handler,
+                method: l.method.clone(),
+                result_used: l.result_used,
+                auto_removed: l.auto_removed,
+                guarded,
+                captures_request,
+            }
+        };
+        events.push(Event { span: l.span, func: l.func, kind });
+    }
+    events.sort_by_key(|e| (e.span.start, e.span.end));
+
+    let mut functions: Vec<crate::model::Function> = Vec::with_capacity(c.functions.len());
+    for f in &c.functions {
+        let mut m = f.model.clone();
+        let i = m.id.0 as usize;
+        m.lifetime = lifetimes.life[i];
+        m.lifetime_reason = lifetimes.reason[i].clone();
+        m.entry_span = lifetimes.entry[i];
+        functions.push(m);
+    }
+    FileModel { functions, values: resolver.values, events }
+}
+
+fn request_shape(params: &[String]) -> Option<String> {
+    let first = params.first().map(String::as_str)?;
+    let second = params.get(1).map(String::as_str);
+    // Express error handlers: `(err, req, res, next)`.
+    let (first, second) = if matches!(first, "err" | "error") && params.len() == 4 {
+        (params[1].as_str(), params.get(2).map(String::as_str))
+    } else {
+        (first, second)
+    };
+    if known::REQUEST_PARAMS.contains(&first) && second.is_some_and(|s| known::RESPONSE_PARAMS.contains(&s)) {
+        return Some(format!("`({first}, {})` request handler", second.unwrap_or_default()));
+    }
+    if known::CONTEXT_PARAMS.contains(&first) && second == Some("next") {
+        return Some(format!("`({first}, next)` middleware"));
+    }
+    None
+}
+
+fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> Lifetimes {
+    let n = c.functions.len();
+    let mut refs_by_symbol: HashMap<SymbolId, Vec<usize>> = HashMap::new();
+    for (i, r) in c.fn_refs.iter().enumerate() {
+        if fn_by_symbol.contains_key(&r.symbol) {
+            refs_by_symbol.entry(r.symbol).or_default().push(i);
+        }
+    }
+    let shapes: Vec<Option<String>> = c.functions.iter().map(|f| request_shape(&f.model.params)).collect();
+    let mut lt = Lifetimes {
+        life: vec![Lifetime::Startup; n],
+        reason: vec![String::from("module top level"); n],
+        entry: vec![None; n],
+    };
+    for _ in 0..MAX_ROUNDS {
+        let mut changed = false;
+        for (i, f) in c.functions.iter().enumerate().skip(1) {
+            let id = f.model.id;
+            let mut best: (Lifetime, String, Option<Span>) = match f.model.parent {
+                Some(p) => {
+                    let p = p.0 as usize;
+                    let reason = if lt.life[p] == Lifetime::Startup {
+                        "module top level".to_string()
+                    } else {
+                        lt.reason[p].clone()
+                    };
+                    (lt.life[p], reason, lt.entry[p])
+                }
+                None => (Lifetime::Startup, String::new(), None),
+            };
+            let mut offer = |l: Lifetime, reason: String, entry: Option<Span>| {
+                if l > best.0 {
+                    best = (l, reason, entry);
+                }
+            };
+            if let Some(shape) = &shapes[i] {
+                offer(Lifetime::PerRequest, shape.clone(), Some(f.model.span));
+            }
+            let symbol = match f.usage {
+                Usage::Binding(s) => Some(s),
+                _ => f.binding,
+            };
+            if let Some(sym) = symbol
+                && c.exported.contains(&sym)
+            {
+                let name = f.model.name.as_deref().unwrap_or("");
+                if known::ROUTE_EXPORTS.contains(&name) {
+                    offer(Lifetime::PerRequest, format!("`{name}` route export"), Some(f.model.span));
+                } else {
+                    offer(Lifetime::Repeatable, "exported".into(), None);
+                }
+            }
+            match &f.usage {
+                Usage::Rate(Rate::Inherit) => {}
+                Usage::Rate(Rate::IfHandler(reason)) => {
+                    if f.model.params.len() >= 2 {
+                        offer(Lifetime::PerRequest, reason.clone(), Some(f.model.span));
+                    }
+                }
+                Usage::Rate(Rate::Fixed(l, reason)) => {
+                    let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
+                    offer(*l, reason.clone(), entry);
+                }
+                Usage::Unknown => offer(Lifetime::Repeatable, "stored as a value".into(), None),
+                Usage::Binding(_) => {}
+            }
+            if let Some(sym) = symbol {
+                for &r in refs_by_symbol.get(&sym).map(Vec::as_slice).unwrap_or(&[]) {
+                    let r = &c.fn_refs[r];
+                    if r.from == id {
+                        continue; // recursion
+                    }
+                    match &r.rate {
+                        Rate::Inherit => {
+                            let from = r.from.0 as usize;
+                            let name = c.functions[from].model.name.as_deref().unwrap_or("an anonymous function");
+                            let reason = if lt.life[from] == Lifetime::Startup {
+                                format!("called from `{name}`")
+                            } else {
+                                format!("called from `{name}`, {}", lt.reason[from])
+                            };
+                            offer(lt.life[from], reason, lt.entry[from]);
+                        }
+                        Rate::Fixed(l, reason) => {
+                            let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
+                            offer(*l, reason.clone(), entry);
+                        }
+                        Rate::IfHandler(reason) => {
+                            if f.model.params.len() >= 2 {
+                                offer(Lifetime::PerRequest, reason.clone(), Some(f.model.span));
+                            } else {
+                                let from = r.from.0 as usize;
+                                offer(lt.life[from], lt.reason[from].clone(), lt.entry[from]);
+                            }
+                        }
+                    }
+                }
+            }
+            if best.0 > lt.life[i] {
+                lt.life[i] = best.0;
+                lt.reason[i] = best.1;
+                lt.entry[i] = best.2;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    lt
+}
+
+struct Ctx<'a, 's> {
+    c: &'a Collector<'s>,
+    declaring: &'a HashMap<SymbolId, FunctionId>,
+    request_scoped: &'a HashSet<SymbolId>,
+    fn_by_start: &'a HashMap<u32, FunctionId>,
+}
+
+impl Ctx<'_, '_> {
+    fn name(&self, s: SymbolId) -> String {
+        self.c.scoping.symbol_name(s).to_string()
+    }
+
+    fn request_captures(&self, f: FunctionId) -> Vec<String> {
+        let rec = &self.c.functions[f.0 as usize];
+        rec.captures.iter().filter(|s| self.request_scoped.contains(s)).map(|s| self.name(*s)).collect()
+    }
+
+    fn stored_value(&self, raw: &super::StoredRaw, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> StoredValue {
+        let func = raw
+            .fn_start
+            .and_then(|s| self.fn_by_start.get(&s).copied())
+            .or_else(|| raw.fn_symbol.and_then(|s| fn_by_symbol.get(&s).copied()));
+        match func {
+            Some(f) => StoredValue {
+                is_function: true,
+                captures_request: self.request_captures(f),
+                closure_span: Some(self.c.functions[f.0 as usize].model.span),
+            },
+            None => StoredValue {
+                is_function: false,
+                captures_request: raw
+                    .direct
+                    .iter()
+                    .filter(|s| self.request_scoped.contains(s))
+                    .map(|s| self.name(*s))
+                    .collect(),
+                closure_span: None,
+            },
+        }
+    }
+
+    fn declaring(&self, s: SymbolId) -> FunctionId {
+        self.declaring.get(&s).copied().unwrap_or(FunctionId::MODULE)
+    }
+
+    /// Is `inner` nested (at any depth) inside `outer`?
+    fn nested_in(&self, inner: FunctionId, outer: FunctionId) -> bool {
+        let mut f = Some(inner);
+        while let Some(id) = f {
+            if id == outer {
+                return true;
+            }
+            f = self.c.functions[id.0 as usize].model.parent;
+        }
+        false
+    }
+}
+
+struct Resolver<'a> {
+    lifetimes: &'a Lifetimes,
+    fn_by_symbol: &'a HashMap<SymbolId, FunctionId>,
+    call_sites: HashMap<SymbolId, Vec<usize>>,
+    values: Vec<Value>,
+    value_index: HashMap<(Root, Vec<String>), ValueId>,
+}
+
+/// Argument-to-parameter resolution follows calls this many levels deep.
+const MAX_PARAM_DEPTH: u32 = 4;
+
+impl Resolver<'_> {
+    fn value_for(&mut self, ctx: &Ctx<'_, '_>, path: &PathExpr, at: FunctionId) -> Option<ValueId> {
+        let key = (path.root.clone(), path.props.clone());
+        let longevity = self.longevity(ctx, path, at, 0);
+        if let Some(&id) = self.value_index.get(&key) {
+            let v = &mut self.values[id.0 as usize];
+            if v.longevity.is_none() {
+                v.longevity = longevity;
+            }
+            return Some(id);
+        }
+        let id = ValueId(self.values.len() as u32);
+        self.values.push(Value { id, name: path.text(), kind: ContainerKind::Unknown, decl_span: None, longevity });
+        self.value_index.insert(key, id);
+        Some(id)
+    }
+
+    /// Why the value at `path`, used from function `at`, outlives `at`'s run (if it does).
+    fn longevity(&self, ctx: &Ctx<'_, '_>, path: &PathExpr, at: FunctionId, depth: u32) -> Option<Longevity> {
+        let life = |f: FunctionId| self.lifetimes.life[f.0 as usize];
+        match &path.root {
+            Root::Global(name) => {
+                if name == "process" {
+                    Some(Longevity::Process)
+                } else if is_exports_path(path) {
+                    Some(Longevity::Exported)
+                } else if name == "module" || name == "require" || name == "arguments" || name == "undefined" {
+                    None
+                } else {
+                    Some(Longevity::Global)
+                }
+            }
+            Root::Symbol(sym) => {
+                let flags = ctx.c.scoping.symbol_flags(*sym);
+                if flags.contains(SymbolFlags::Import) {
+                    return Some(Longevity::Imported);
+                }
+                let decl = ctx.declaring(*sym);
+                if decl == FunctionId::MODULE {
+                    return Some(if path.props.is_empty() {
+                        Longevity::ModuleScope
+                    } else if flags.intersects(SymbolFlags::Class | SymbolFlags::Function) {
+                        Longevity::ClassStatic
+                    } else {
+                        Longevity::Singleton
+                    });
+                }
+                let decl_rec = &ctx.c.functions[decl.0 as usize];
+                if let Some(index) = decl_rec.param_symbols.iter().position(|p| p == sym) {
+                    let last = path.props.last().map(String::as_str);
+                    let request_param = life(decl) == Lifetime::PerRequest && index < 2;
+                    if matches!(last, Some("server")) || (request_param && matches!(last, Some("app"))) {
+                        return Some(Longevity::Server);
+                    }
+                    if request_param && path.props.iter().any(|p| p == "socket" || p == "connection") {
+                        return Some(Longevity::KeepAliveSocket);
+                    }
+                    if path.props.is_empty() && depth < MAX_PARAM_DEPTH {
+                        return self.param_longevity(ctx, decl, index, depth);
+                    }
+                    return None;
+                }
+                if decl != at
+                    && life(at) == Lifetime::PerRequest
+                    && life(decl) < Lifetime::PerRequest
+                    && ctx.nested_in(at, decl)
+                {
+                    return Some(Longevity::Captured);
+                }
+                None
+            }
+            Root::This(owner) => {
+                let method_like = matches!(owner, ThisOwner::Class(_) | ThisOwner::Proto(_));
+                (method_like && life(at) == Lifetime::PerRequest).then_some(Longevity::HandlerOwner)
+            }
+        }
+    }
+
+    /// Longevity of parameter `index` of `func`, when every local call passes a long-lived value.
+    fn param_longevity(&self, ctx: &Ctx<'_, '_>, func: FunctionId, index: usize, depth: u32) -> Option<Longevity> {
+        let rec = &ctx.c.functions[func.0 as usize];
+        let symbol = match rec.usage {
+            Usage::Binding(s) => Some(s),
+            _ => rec.binding,
+        }?;
+        if self.fn_by_symbol.get(&symbol) != Some(&func) {
+            return None;
+        }
+        let sites = self.call_sites.get(&symbol)?;
+        let mut found = None;
+        for &i in sites {
+            let site = &ctx.c.call_sites[i];
+            let arg = site.args.get(index)?.as_ref()?;
+            let l = self.longevity(ctx, arg, site.from, depth + 1)?;
+            found.get_or_insert(l);
+        }
+        found
+    }
+}

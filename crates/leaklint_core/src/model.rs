@@ -1,0 +1,304 @@
+//! The lifetime model and leak facts of one file.
+//!
+//! Everything here is plain data computed by the core from oxc's AST and
+//! semantic model. Rules ask this model questions ("does this function run
+//! per request?", "is this Map long-lived?", "is it ever cleared?") instead
+//! of re-deriving them from syntax.
+
+use crate::span::Span;
+
+/// Index into [`FileModel::functions`]. `FunctionId(0)` is the module's top level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FunctionId(pub u32);
+
+impl FunctionId {
+    pub const MODULE: FunctionId = FunctionId(0);
+}
+
+/// Index into [`FileModel::values`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ValueId(pub u32);
+
+/// How often a function's body runs.
+///
+/// Ordered by how much it repeats: a function nested in another runs at
+/// least as often as its parent, so lifetimes only ever move up this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lifetime {
+    /// Once, while the module loads (top level and code only reached from it).
+    Startup,
+    /// An exported or otherwise escaping function: callers may run it any number of times.
+    Repeatable,
+    /// Once per object: constructors and methods.
+    PerInstance,
+    /// Once per request, connection, message or event.
+    PerRequest,
+}
+
+impl Lifetime {
+    pub fn runs_repeatedly(self) -> bool {
+        self != Lifetime::Startup
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Lifetime::Startup => "once at start-up",
+            Lifetime::Repeatable => "on every call",
+            Lifetime::PerInstance => "once per instance",
+            Lifetime::PerRequest => "once per request",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind {
+    Module,
+    Declaration,
+    Expression,
+    Arrow,
+    Method,
+    Constructor,
+    Accessor,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub id: FunctionId,
+    pub name: Option<String>,
+    pub kind: FunctionKind,
+    /// The whole function.
+    pub span: Span,
+    pub parent: Option<FunctionId>,
+    pub params: Vec<String>,
+    pub lifetime: Lifetime,
+    /// Why the lifetime was chosen, for messages: "route handler passed to `app.get`".
+    pub lifetime_reason: String,
+    /// Where the per-request entry point is (the handler itself or the function
+    /// that makes this one run per request), when `lifetime` is `PerRequest`.
+    pub entry_span: Option<Span>,
+}
+
+/// What a tracked value was created as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerKind {
+    Map,
+    Set,
+    WeakMap,
+    WeakSet,
+    Array,
+    /// An object literal or `Object.create(null)` used as a dictionary.
+    Object,
+    /// A bounded cache (`new LRU(...)`, `new QuickLRU(...)`, ...): evicts by itself.
+    BoundedCache,
+    /// Created somewhere we cannot see.
+    Unknown,
+}
+
+impl ContainerKind {
+    pub fn is_weak(self) -> bool {
+        matches!(self, ContainerKind::WeakMap | ContainerKind::WeakSet)
+    }
+
+    pub fn is_collection(self) -> bool {
+        matches!(self, ContainerKind::Map | ContainerKind::Set | ContainerKind::Array | ContainerKind::Object)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ContainerKind::Map => "Map",
+            ContainerKind::Set => "Set",
+            ContainerKind::WeakMap => "WeakMap",
+            ContainerKind::WeakSet => "WeakSet",
+            ContainerKind::Array => "array",
+            ContainerKind::Object => "object",
+            ContainerKind::BoundedCache => "bounded cache",
+            ContainerKind::Unknown => "value",
+        }
+    }
+}
+
+/// Why a value outlives the code that writes to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Longevity {
+    /// Declared at module scope.
+    ModuleScope,
+    /// Imported from another module (a module singleton).
+    Imported,
+    /// A property of `global`/`globalThis`/`window`, or an undeclared global.
+    Global,
+    /// `process` or one of its properties.
+    Process,
+    /// A static property of a class or a property of a module-level function.
+    ClassStatic,
+    /// A property of a module-level object or of a module-level instance.
+    Singleton,
+    /// Attached to `module.exports`/`exports`.
+    Exported,
+    /// The HTTP server a request arrived on (`req.socket.server`, ...).
+    Server,
+    /// The socket under a request; reused across requests by keep-alive.
+    KeepAliveSocket,
+    /// `this` inside a per-request method: the object that handles many requests.
+    HandlerOwner,
+    /// Declared in an enclosing function that runs less often than the writer
+    /// (a factory's local captured by the per-request closure it returns).
+    Captured,
+}
+
+impl Longevity {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Longevity::ModuleScope => "declared at module scope, so it lives as long as the process",
+            Longevity::Imported => "an imported module singleton, so it lives as long as the process",
+            Longevity::Global => "a global, so it lives as long as the process",
+            Longevity::Process => "`process` lives as long as the process",
+            Longevity::ClassStatic => "a static property, so it lives as long as the class",
+            Longevity::Singleton => "a property of a module-level object, so it lives as long as the process",
+            Longevity::Exported => "exported from the module, so it lives as long as the process",
+            Longevity::Server => "the server outlives every request it serves",
+            Longevity::KeepAliveSocket => "keep-alive sockets are reused across many requests",
+            Longevity::HandlerOwner => "the object that owns this handler outlives each request",
+            Longevity::Captured => "declared in an enclosing function that runs less often, so every call shares it",
+        }
+    }
+}
+
+/// A container or emitter the model tracks, named by its access path.
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub id: ValueId,
+    /// Access path as written, e.g. `cache`, `global.scheduledTasks`, `Foo.registry`.
+    pub name: String,
+    pub kind: ContainerKind,
+    /// Where it is declared or first created.
+    pub decl_span: Option<Span>,
+    pub longevity: Option<Longevity>,
+}
+
+/// What a key written into a collection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// A string/number literal: the same slot is overwritten, nothing grows.
+    Constant,
+    /// Certainly an object: `req`, `this`, a fresh `{}`/`new X()`, a function.
+    Object,
+    /// A string or number computed at run time.
+    Primitive,
+    /// Anything else.
+    Unknown,
+}
+
+/// What was stored.
+#[derive(Debug, Clone, Default)]
+pub struct StoredValue {
+    /// The stored value is a function (inline, or a local that holds one).
+    pub is_function: bool,
+    /// Request-scoped bindings a stored closure captures (`req`, `res`, ...).
+    pub captures_request: Vec<String>,
+    /// Span of the stored closure, when it is written inline or as a local.
+    pub closure_span: Option<Span>,
+}
+
+/// How a listener is identified, which decides whether it can ever be removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handler {
+    /// A named function or a member path: removable with the same name.
+    Named(String),
+    /// An inline function, or a fresh `.bind()`: no other code can name it.
+    Inline,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmitterRef {
+    /// Normalised access path, e.g. `process`, `this`, `req.socket`.
+    pub path: String,
+    pub longevity: Option<Longevity>,
+}
+
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    /// A collection gains an entry: `set`, `add`, `push`, `unshift`, `obj[k] = v`.
+    Write {
+        target: ValueId,
+        method: String,
+        key: KeyKind,
+        stored: StoredValue,
+        /// Only runs after a lookup of the same key failed (`if (!c.has(k))`, `c[k] || (c[k] = v)`):
+        /// memoisation or de-duplication, which grows with distinct keys, not with calls.
+        after_lookup: bool,
+    },
+    /// An entry leaves: `delete`, `clear`, `splice`, `shift`, `pop`, `length = n`.
+    Remove { target: ValueId, method: String },
+    /// The binding is replaced (drops everything it held).
+    Reassign { target: ValueId },
+    /// Iterated or enumerated (`for..of`, `forEach`, `keys()`, `Object.keys`, spread).
+    Iterate { target: ValueId },
+    /// Its size is compared against something: a bound.
+    SizeCheck { target: ValueId },
+    /// A listener is added.
+    ListenerAdd {
+        emitter: EmitterRef,
+        event: Option<String>,
+        handler: Handler,
+        method: String,
+        /// The call's result is kept (an unsubscribe function or a handle).
+        result_used: bool,
+        /// Registered with an `AbortSignal` or a `{ once: true }`-style option.
+        auto_removed: bool,
+        /// Inside a branch whose condition a flag or `listenerCount` check controls.
+        guarded: bool,
+        /// Request-scoped bindings an inline listener captures.
+        captures_request: Vec<String>,
+    },
+    /// A listener is removed; `handler` is `None` for `removeAllListeners`.
+    ListenerRemove { emitter_path: String, event: Option<String>, handler: Option<String>, method: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub span: Span,
+    /// The function whose body contains the event.
+    pub func: FunctionId,
+    pub kind: EventKind,
+}
+
+/// Everything the rules know about one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileModel {
+    pub functions: Vec<Function>,
+    pub values: Vec<Value>,
+    pub events: Vec<Event>,
+}
+
+impl FileModel {
+    pub fn function(&self, id: FunctionId) -> &Function {
+        &self.functions[id.0 as usize]
+    }
+
+    pub fn value(&self, id: ValueId) -> &Value {
+        &self.values[id.0 as usize]
+    }
+
+    /// Events that touch `target` (writes, removals, reassignments, iteration, bounds).
+    pub fn events_on(&self, target: ValueId) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(move |e| match &e.kind {
+            EventKind::Write { target: t, .. }
+            | EventKind::Remove { target: t, .. }
+            | EventKind::Reassign { target: t }
+            | EventKind::Iterate { target: t }
+            | EventKind::SizeCheck { target: t } => *t == target,
+            _ => false,
+        })
+    }
+
+    /// True when some code removes entries from `target`, replaces it, or checks its size.
+    pub fn is_drained_or_bounded(&self, target: ValueId) -> bool {
+        self.events_on(target).any(|e| {
+            matches!(e.kind, EventKind::Remove { .. } | EventKind::Reassign { .. } | EventKind::SizeCheck { .. })
+        })
+    }
+
+    pub fn is_iterated(&self, target: ValueId) -> bool {
+        self.events_on(target).any(|e| matches!(e.kind, EventKind::Iterate { .. }))
+    }
+}

@@ -1,0 +1,125 @@
+//! The lifetime model: how often each function runs, and which values outlive it.
+
+use std::path::Path;
+
+use leaklint_core::build_model;
+use leaklint_core::model::{EventKind, FileModel, Lifetime, Longevity};
+
+fn model(file: &str, source: &str) -> FileModel {
+    build_model(Path::new(file), source).expect("parses")
+}
+
+/// Lifetime of the innermost function containing `marker`.
+fn lifetime_at(source: &str, model: &FileModel, marker: &str) -> Lifetime {
+    let offset = source.find(marker).unwrap_or_else(|| panic!("marker {marker:?} not in source")) as u32;
+    model
+        .functions
+        .iter()
+        .filter(|f| f.span.start <= offset && offset < f.span.end)
+        .max_by_key(|f| f.span.start)
+        .expect("module covers everything")
+        .lifetime
+}
+
+fn assert_lifetime(file: &str, source: &str, expected: Lifetime) {
+    let m = model(file, source);
+    assert_eq!(lifetime_at(source, &m, "MARK"), expected, "{source}");
+}
+
+#[test]
+fn framework_handlers_run_per_request() {
+    let cases = [
+        ("express route", "const app = require('express')(); app.get('/x', (a, b) => { MARK(); });"),
+        ("express middleware", "app.use(function (a, b, c) { MARK(); });"),
+        ("restify pre", "server.pre(function (x, y, z) { MARK(); });"),
+        ("koa middleware", "app.use(async (ctx, next) => { MARK(); await next(); });"),
+        ("koa-router", "router.post(`/items`, async (c) => { MARK(); });"),
+        ("fastify route object", "fastify.route({ method: 'GET', url: '/', handler: async (q, r) => { MARK(); } });"),
+        ("fastify hook", "fastify.addHook('onRequest', async (q, r) => { MARK(); });"),
+        ("node:http", "require('http').createServer((a, b) => { MARK(); }).listen(1);"),
+        ("request event", "server.on('request', (a, b) => { MARK(); });"),
+        ("ws message", "wss.on('connection', (ws) => { ws.on('message', (m) => { MARK(); }); });"),
+        ("handler shape", "module.exports = function (req, res, next) { MARK(); };"),
+        ("next.js route export", "export async function GET(request) { MARK(); }"),
+        ("named handler passed later", "function handle(a, b) { MARK(); }\napp.get('/', handle);"),
+        ("helper called from a handler", "function helper() { MARK(); }\napp.get('/', (q, s) => helper());"),
+    ];
+    for (name, source) in cases {
+        let m = model("case.mjs", source);
+        assert_eq!(lifetime_at(source, &m, "MARK"), Lifetime::PerRequest, "{name}: {source}");
+    }
+}
+
+#[test]
+fn start_up_code_runs_once() {
+    let cases = [
+        ("top level", "MARK();"),
+        ("only called from top level", "function init() { MARK(); }\ninit();"),
+        ("iife", "(function () { MARK(); })();"),
+        ("forEach at top level", "[1, 2].forEach((x) => { MARK(); });"),
+        ("umd factory", "(function (root, factory) { module.exports = factory(); })(this, function () { MARK(); });"),
+        ("listen callback", "app.listen(3000, () => { MARK(); });"),
+    ];
+    for (name, source) in cases {
+        let m = model("case.js", source);
+        assert_eq!(lifetime_at(source, &m, "MARK"), Lifetime::Startup, "{name}: {source}");
+    }
+}
+
+#[test]
+fn instances_and_exports_repeat() {
+    assert_lifetime("a.js", "class A { constructor() { MARK(); } }", Lifetime::PerInstance);
+    assert_lifetime("a.js", "class A { run() { MARK(); } }", Lifetime::PerInstance);
+    assert_lifetime("a.js", "function A() {}\nA.prototype.run = function () { MARK(); };", Lifetime::PerInstance);
+    assert_lifetime("a.js", "exports.save = function (task) { MARK(); };", Lifetime::Repeatable);
+    assert_lifetime("a.ts", "export function save(task: string) { MARK(); }", Lifetime::Repeatable);
+    assert_lifetime("a.js", "setInterval(() => { MARK(); }, 10);", Lifetime::Repeatable);
+    // A nested function runs at least as often as its parent.
+    assert_lifetime("a.js", "export function f() { [1].forEach(() => { MARK(); }); }", Lifetime::Repeatable);
+}
+
+#[test]
+fn longevity_of_values() {
+    let source = "
+        const sessions = new Map();
+        function make() {
+          const local = new Map();
+          return (req, res) => { sessions.set(req, 1); local.set(req, 1); global.seen.add(req); res.x.set(req, 1); };
+        }
+        module.exports = make;
+    ";
+    let m = model("a.js", source);
+    let longevity = |name: &str| m.values.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("{name}")).longevity;
+    assert_eq!(longevity("sessions"), Some(Longevity::ModuleScope));
+    assert_eq!(longevity("local"), Some(Longevity::Captured));
+    assert_eq!(longevity("global.seen"), Some(Longevity::Global));
+    assert_eq!(longevity("res.x"), None, "request-scoped values die with the request");
+}
+
+#[test]
+fn emitters_passed_into_helpers_keep_their_longevity() {
+    let source = "
+        module.exports = function proxy() {
+          function subscribe(server) { server.on('upgrade', onUpgrade); }
+          function onUpgrade() {}
+          return function (req, res, next) { subscribe(req.connection.server); next(); };
+        };
+    ";
+    let m = model("a.js", source);
+    let add = m
+        .events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::ListenerAdd { emitter, .. } => Some((emitter.longevity, m.function(e.func).lifetime)),
+            _ => None,
+        })
+        .expect("listener recorded");
+    assert_eq!(add, (Some(Longevity::Server), Lifetime::PerRequest));
+}
+
+#[test]
+fn syntax_errors_are_reported_with_an_offset() {
+    let err = build_model(Path::new("bad.js"), "const = 1;").expect_err("does not parse");
+    assert!(err.offset.is_some(), "{err:?}");
+    assert!(!err.message.is_empty());
+}

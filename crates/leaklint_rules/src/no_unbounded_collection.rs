@@ -1,0 +1,130 @@
+//! `no-unbounded-collection`: a long-lived Map/Set/array/dictionary that code
+//! running more than once keeps adding to, and that nothing ever empties.
+
+use leaklint_core::model::{ContainerKind, EventKind, KeyKind, Lifetime};
+use leaklint_core::{Finding, Label, Rule, RuleContext, RuleMeta, Severity};
+
+use crate::{function_of, how_often, write_target};
+
+pub struct NoUnboundedCollection;
+
+static META: RuleMeta = RuleMeta {
+    id: "no-unbounded-collection",
+    default_severity: Severity::Error,
+    summary: "A long-lived Map, Set, array or dictionary grows from repeated code and is never emptied.",
+    docs: include_str!("../../../rules/no-unbounded-collection.md"),
+};
+
+/// Does this write method grow this kind of container?
+fn grows(kind: ContainerKind, method: &str) -> bool {
+    match kind {
+        ContainerKind::Map => method == "set",
+        ContainerKind::Set => method == "add",
+        ContainerKind::Array => matches!(method, "push" | "unshift"),
+        ContainerKind::Object => method == "[]=",
+        _ => false,
+    }
+}
+
+impl Rule for NoUnboundedCollection {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &mut RuleContext<'_>) {
+        let model = ctx.model;
+        for value in &model.values {
+            let Some(longevity) = value.longevity else { continue };
+            if !value.kind.is_collection() || model.is_drained_or_bounded(value.id) {
+                continue;
+            }
+            let growing: Vec<_> = model
+                .events
+                .iter()
+                .filter(|e| write_target(e) == Some(value.id))
+                .filter(|e| match &e.kind {
+                    EventKind::Write { method, key, stored, after_lookup, .. } => {
+                        let lifetime = function_of(model, e).lifetime;
+                        grows(value.kind, method)
+                            // Memoisation outside request code grows with distinct keys, not calls.
+                            && !(*after_lookup && lifetime != Lifetime::PerRequest)
+                            && *key != KeyKind::Constant
+                            // Request-capturing values are `no-retained-request-closure`'s to report.
+                            && stored.captures_request.is_empty()
+                            && function_of(model, e).lifetime.runs_repeatedly()
+                    }
+                    _ => false,
+                })
+                .collect();
+            let Some(first) = growing.first() else { continue };
+            let func = function_of(model, first);
+            let object_keys = growing.iter().all(|e| matches!(e.kind, EventKind::Write { key: KeyKind::Object, .. }));
+            let iterated = model.is_iterated(value.id);
+            let kind = value.kind.name();
+            let mut related = Vec::new();
+            if let Some(decl) = value.decl_span {
+                related.push(Label { span: decl, message: format!("`{}` is {}", value.name, longevity.describe()) });
+            }
+            if let Some(entry) = func.entry_span.filter(|s| !s.contains(first.span)) {
+                related.push(Label {
+                    span: crate::head(ctx.source, entry),
+                    message: format!("this runs {}", func.lifetime.describe()),
+                });
+            }
+            let others = growing.len() - 1;
+            let more = if others > 0 {
+                format!(" ({others} more write{} in this file)", plural(others))
+            } else {
+                String::new()
+            };
+            let help = fix_advice(value.kind, object_keys, iterated, func.lifetime);
+            ctx.report(Finding {
+                span: first.span,
+                message: format!(
+                    "`{}` ({} {kind}) gains an entry {} and nothing ever removes one{more}",
+                    value.name,
+                    article(kind),
+                    how_often(func)
+                ),
+                label: format!("adds to `{}` {}", value.name, func.lifetime.describe()),
+                related,
+                help,
+            });
+        }
+    }
+}
+
+fn fix_advice(kind: ContainerKind, object_keys: bool, iterated: bool, lifetime: Lifetime) -> String {
+    let weak = match kind {
+        ContainerKind::Map | ContainerKind::Object => "WeakMap",
+        _ => "WeakSet",
+    };
+    let when = if lifetime == Lifetime::PerRequest {
+        "when the request ends (e.g. in `res.on('close', ...)`)"
+    } else {
+        "when the work it tracks is done"
+    };
+    if object_keys && !iterated && kind != ContainerKind::Array {
+        format!(
+            "Its keys are objects and it is never iterated or sized, so a `{weak}` fits: entries then die with their keys. \
+             Otherwise delete each entry {when}."
+        )
+    } else if object_keys {
+        format!(
+            "Its keys are objects, but it is iterated, so a `{weak}` cannot replace it. Delete each entry {when}, \
+             or bound it (an LRU/TTL cache such as `lru-cache`)."
+        )
+    } else {
+        format!(
+            "Bound it (an LRU/TTL cache such as `lru-cache`, or a size check that evicts), or delete each entry {when}."
+        )
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

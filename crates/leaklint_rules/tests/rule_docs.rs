@@ -1,0 +1,101 @@
+//! Every rule's page in `rules/<id>.md` is a test: each ```` ```js fail ```` block must
+//! produce at least one finding of that rule, each ```` ```js pass ```` block none.
+//! Languages: js, jsx, ts, tsx, mjs, cjs (the block is analysed as `example.<lang>`).
+
+use std::path::{Path, PathBuf};
+
+use leaklint_core::{ActiveRule, analyze};
+use leaklint_rules::all_rules;
+
+struct Example {
+    lang: String,
+    expect_findings: bool,
+    code: String,
+    line: usize,
+}
+
+fn examples(markdown: &str) -> Vec<Example> {
+    let mut out = Vec::new();
+    let mut current: Option<Example> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        if let Some(ex) = current.as_mut() {
+            if line.trim_start().starts_with("```") {
+                out.push(current.take().expect("inside a block"));
+            } else {
+                ex.code.push_str(line);
+                ex.code.push('\n');
+            }
+            continue;
+        }
+        if let Some(info) = line.trim_start().strip_prefix("```") {
+            let mut words = info.split_whitespace();
+            let lang = words.next().unwrap_or("");
+            let expect = words.next();
+            if matches!(lang, "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs") {
+                let expect_findings = match expect {
+                    Some("fail") => true,
+                    Some("pass") => false,
+                    other => panic!("line {}: code block needs `fail` or `pass`, got {other:?}", i + 1),
+                };
+                current = Some(Example { lang: lang.to_string(), expect_findings, code: String::new(), line: i + 1 });
+            } else {
+                // A non-example block (shell, json): skip to its end.
+                current = None;
+                let _ = lang;
+            }
+        }
+    }
+    assert!(current.is_none(), "unterminated code block");
+    out
+}
+
+fn docs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules")
+}
+
+#[test]
+fn every_rule_page_runs_its_examples() {
+    let mut failures = Vec::new();
+    for rule in all_rules() {
+        let id = rule.meta().id;
+        let page = docs_dir().join(format!("{id}.md"));
+        let markdown = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        assert_eq!(markdown, rule.meta().docs, "{id}: embedded docs are stale; rebuild");
+        let examples = examples(&markdown);
+        assert!(examples.iter().any(|e| e.expect_findings), "{id}: no failing example");
+        assert!(examples.iter().any(|e| !e.expect_findings), "{id}: no passing example");
+        for ex in examples {
+            let path = PathBuf::from(format!("example.{}", ex.lang));
+            let active = [ActiveRule { rule, severity: rule.meta().default_severity }];
+            let found = match analyze(&path, &ex.code, &active) {
+                Ok(d) => d,
+                Err(e) => {
+                    failures.push(format!("{id}.md:{}: example does not parse: {}", ex.line, e.message));
+                    continue;
+                }
+            };
+            if ex.expect_findings && found.is_empty() {
+                failures.push(format!("{id}.md:{}: `fail` example produced no finding", ex.line));
+            }
+            if !ex.expect_findings && !found.is_empty() {
+                let messages: Vec<_> = found.iter().map(|d| d.message.as_str()).collect();
+                failures.push(format!("{id}.md:{}: `pass` example produced {messages:?}", ex.line));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_page_in_rules_belongs_to_a_rule() {
+    for entry in std::fs::read_dir(docs_dir()).expect("rules/ exists") {
+        let path = entry.expect("readable").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let id = path.file_stem().and_then(|s| s.to_str()).expect("utf-8 name");
+            if id == "README" {
+                continue;
+            }
+            assert!(leaklint_rules::find_rule(id).is_some(), "rules/{id}.md has no rule");
+        }
+    }
+}
