@@ -12,7 +12,8 @@
 #   --corpus DIR  the corpus (default <repo>/.corpus); fetched with
 #                 bench/fetch-corpus.sh when packages are missing
 #   --peers LIST  comma-separated peers to time: oxlint, eslint, or none
-#                 (default: oxlint)
+#                 (default: oxlint,eslint; ESLint takes ~1.5 min per run,
+#                 so most of the total, and ~5 GB of memory)
 #   --no-build    use the release binaries already in target/release
 #
 # Every run writes bench/results/<UTC time>-j<N>/ (hyperfine JSON and
@@ -29,7 +30,7 @@ THREADS=2
 RUNS=5
 WARMUP=1
 CORPUS="$REPO_DIR/.corpus"
-PEERS="oxlint"
+PEERS="oxlint,eslint"
 BUILD=1
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }

@@ -88,7 +88,11 @@ impl LineIndex {
         while !source.is_char_boundary(end) {
             end -= 1;
         }
-        let prefix = &source[start..end];
+        let mut prefix = &source[start..end];
+        // A byte-order mark is invisible: editors do not count it as a column.
+        if start == 0 {
+            prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+        }
         let column = prefix.chars().count() as u32 + 1;
         let column_utf16 = prefix.encode_utf16().count() as u32 + 1;
         Position { line: line_idx as u32 + 1, column, column_utf16, offset }
@@ -109,6 +113,13 @@ mod tests {
         assert_eq!((p.line, p.column, p.column_utf16), (2, 3, 4));
         let y = src.find('y').unwrap() as u32;
         assert_eq!(idx.position(src, y).line, 3);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let src = "\u{feff}ab";
+        let idx = LineIndex::new(src);
+        assert_eq!(idx.position(src, src.find('b').unwrap() as u32).column, 2);
     }
 
     #[test]
