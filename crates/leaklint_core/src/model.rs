@@ -140,6 +140,8 @@ pub enum Longevity {
     KeepAliveSocket,
     /// `this` inside a per-request method: the object that handles many requests.
     HandlerOwner,
+    /// Handed back to a pool (`.release()`) and reused by the next borrower.
+    Pooled,
     /// Declared in an enclosing function that runs less often than the writer
     /// (a factory's local captured by the per-request closure it returns).
     Captured,
@@ -158,6 +160,7 @@ impl Longevity {
             Longevity::Server => "the server outlives every request it serves",
             Longevity::KeepAliveSocket => "keep-alive sockets are reused across many requests",
             Longevity::HandlerOwner => "the object that owns this handler outlives each request",
+            Longevity::Pooled => "it is released back to a pool and reused, so it outlives each borrower",
             Longevity::Captured => "declared in an enclosing function that runs less often, so every call shares it",
         }
     }

@@ -9,7 +9,9 @@
 mod known;
 mod resolve;
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 use oxc_allocator::Allocator;
@@ -121,10 +123,10 @@ enum Rate {
     /// As often as the using function (called directly, `forEach`, `then`, IIFE).
     Inherit,
     /// At a fixed rate, with a reason for messages.
-    Fixed(crate::model::Lifetime, String),
+    Fixed(crate::model::Lifetime, Cow<'static, str>),
     /// Per request if the function has a handler's arity (`app.use(fn)` takes
     /// middleware, but `Vue.use(Plugin)` takes a plugin); else as often as the user.
-    IfHandler(String),
+    IfHandler(Cow<'static, str>),
 }
 
 #[derive(Debug, Clone)]
@@ -225,8 +227,10 @@ struct Collector<'s> {
     scoping: &'s Scoping,
     functions: Vec<FnRec>,
     stack: Vec<FunctionId>,
-    scope_to_func: HashMap<ScopeId, FunctionId>,
-    symbol_func: HashMap<SymbolId, FunctionId>,
+    /// Function owning each scope, indexed by scope id (filled as functions are entered).
+    scope_to_func: Vec<Option<FunctionId>>,
+    /// Cache of `declaring_function`, indexed by symbol id.
+    symbol_func: Vec<Option<FunctionId>>,
     /// Usage of the function node starting at this offset, set by its parent.
     fn_usage: HashMap<u32, Usage>,
     /// Set for a function written `function () {}.bind(this)`: `this` is the parent's.
@@ -248,6 +252,12 @@ struct Collector<'s> {
     classes: Vec<ClassCtx>,
     class_stack: Vec<u32>,
     in_static_member: Vec<bool>,
+    /// Paths handed back to a pool: `x.release()`, `pool.release(x)`.
+    released: HashSet<(Root, Vec<String>)>,
+    /// `this.field = binding` assignments: the binding is also reachable as the field.
+    field_aliases: Vec<(SymbolId, Root, Vec<String>)>,
+    /// Bindings a function expression was assigned to.
+    function_symbols: HashSet<SymbolId>,
     /// `const` bindings initialised with a literal: keys that never change.
     constant_symbols: HashSet<SymbolId>,
     /// Symbols exported by `export` declarations or specifiers.
@@ -274,33 +284,36 @@ impl<'s> Collector<'s> {
             captures: Vec::new(),
             this_owner: ThisOwner::Function(FunctionId::MODULE),
         };
-        let mut scope_to_func = HashMap::new();
-        scope_to_func.insert(scoping.root_scope_id(), FunctionId::MODULE);
+        let mut scope_to_func = vec![None; scoping.scopes_len()];
+        scope_to_func[scoping.root_scope_id().index()] = Some(FunctionId::MODULE);
         Self {
             source,
             scoping,
             functions: vec![module],
             stack: vec![FunctionId::MODULE],
             scope_to_func,
-            symbol_func: HashMap::new(),
-            fn_usage: HashMap::new(),
-            fn_binds_this: HashSet::new(),
-            fn_names: HashMap::new(),
-            fn_proto_owner: HashMap::new(),
-            ident_rate: HashMap::new(),
+            symbol_func: vec![None; scoping.symbols_len()],
+            fn_usage: HashMap::default(),
+            fn_binds_this: HashSet::default(),
+            fn_names: HashMap::default(),
+            fn_proto_owner: HashMap::default(),
+            ident_rate: HashMap::default(),
             fn_refs: Vec::new(),
             call_sites: Vec::new(),
             collection_events: Vec::new(),
             assigns: Vec::new(),
             listeners: Vec::new(),
-            written_keys: HashSet::new(),
-            unused_results: HashSet::new(),
+            written_keys: HashSet::default(),
+            unused_results: HashSet::default(),
             guards: Vec::new(),
             classes: Vec::new(),
             class_stack: Vec::new(),
             in_static_member: Vec::new(),
-            exported: HashSet::new(),
-            constant_symbols: HashSet::new(),
+            exported: HashSet::default(),
+            constant_symbols: HashSet::default(),
+            function_symbols: HashSet::default(),
+            released: HashSet::default(),
+            field_aliases: Vec::new(),
         }
     }
 
@@ -315,19 +328,21 @@ impl<'s> Collector<'s> {
 
     /// The function whose body declares `symbol`.
     fn declaring_function(&mut self, symbol: SymbolId) -> FunctionId {
-        if let Some(f) = self.symbol_func.get(&symbol) {
-            return *f;
+        if let Some(f) = self.symbol_func.get(symbol.index()).copied().flatten() {
+            return f;
         }
         let mut scope = Some(self.scoping.symbol_scope_id(symbol));
         let mut found = FunctionId::MODULE;
         while let Some(s) = scope {
-            if let Some(f) = self.scope_to_func.get(&s) {
-                found = *f;
+            if let Some(f) = self.scope_to_func.get(s.index()).copied().flatten() {
+                found = f;
                 break;
             }
             scope = self.scoping.scope_parent_id(s);
         }
-        self.symbol_func.insert(symbol, found);
+        if let Some(slot) = self.symbol_func.get_mut(symbol.index()) {
+            *slot = Some(found);
+        }
         found
     }
 
@@ -539,10 +554,10 @@ impl<'s> Collector<'s> {
                 && index > 0
                 && (first_is_path || known::MIDDLEWARE_METHODS.contains(&method))
             {
-                return Rate::Fixed(PerRequest, format!("route handler passed to `{callee_text}`"));
+                return Rate::Fixed(PerRequest, format!("route handler passed to `{callee_text}`").into());
             }
             if known::MIDDLEWARE_METHODS.contains(&method) {
-                let reason = format!("middleware passed to `{callee_text}`");
+                let reason: Cow<'static, str> = format!("middleware passed to `{callee_text}`").into();
                 return match args
                     .get(index)
                     .and_then(|a| a.as_expression())
@@ -562,11 +577,11 @@ impl<'s> Collector<'s> {
                 && let Some(Expression::StringLiteral(s)) = first_arg
                 && known::PER_REQUEST_HOOKS.contains(&s.value.as_str())
             {
-                return Rate::Fixed(PerRequest, format!("`{}` hook", s.value));
+                return Rate::Fixed(PerRequest, format!("`{}` hook", s.value).into());
             }
         }
         if known::SERVER_FACTORIES.contains(&method) {
-            return Rate::Fixed(PerRequest, format!("request handler passed to `{callee_text}`"));
+            return Rate::Fixed(PerRequest, format!("request handler passed to `{callee_text}`").into());
         }
         if known::ADD_LISTENER.contains(&method) && method != "once" && method != "prependOnceListener" {
             let event = match first_arg {
@@ -575,19 +590,19 @@ impl<'s> Collector<'s> {
             };
             return match event {
                 Some(e) if known::REQUEST_EVENTS.contains(&e.as_str()) => {
-                    Rate::Fixed(PerRequest, format!("`{e}` handler on `{}`", self.key_text(callee.span())))
+                    Rate::Fixed(PerRequest, format!("`{e}` handler on `{}`", self.key_text(callee.span())).into())
                 }
-                Some(e) => Rate::Fixed(Repeatable, format!("`{e}` listener")),
-                None => Rate::Fixed(Repeatable, "event listener".into()),
+                Some(e) => Rate::Fixed(Repeatable, format!("`{e}` listener").into()),
+                None => Rate::Fixed(Repeatable, Cow::Borrowed("event listener")),
             };
         }
         if method == "setInterval" {
-            return Rate::Fixed(Repeatable, "`setInterval` callback".into());
+            return Rate::Fixed(Repeatable, Cow::Borrowed("`setInterval` callback"));
         }
         if known::SAME_RATE_CALLERS.contains(&method) {
             return Rate::Inherit;
         }
-        Rate::Fixed(Repeatable, format!("callback passed to `{callee_text}`"))
+        Rate::Fixed(Repeatable, format!("callback passed to `{callee_text}`").into())
     }
 
     /// Register the rate of a function or function-valued identifier passed as an argument.
@@ -609,7 +624,7 @@ impl<'s> Collector<'s> {
                 {
                     let value = unwrap_bind(p.value.get_inner_expression());
                     let prop_rate = if known::HANDLER_KEYS.contains(&key.as_ref()) {
-                        Rate::Fixed(crate::model::Lifetime::PerRequest, format!("`{key}` of a route definition"))
+                        Rate::Fixed(crate::model::Lifetime::PerRequest, format!("`{key}` of a route definition").into())
                     } else {
                         rate.clone()
                     };
@@ -666,6 +681,21 @@ impl<'s> Collector<'s> {
             }
             _ => {}
         }
+    }
+
+    /// Could this argument be (or carry) a function whose rate the call decides?
+    fn may_be_function(&self, expr: &Expression<'_>) -> bool {
+        match unwrap_bind(expr.get_inner_expression()) {
+            e if e.is_function() => true,
+            Expression::ObjectExpression(_) => true,
+            Expression::Identifier(id) => self.symbol_of(id).is_some_and(|s| self.holds_function(s)),
+            _ => false,
+        }
+    }
+
+    /// A function declaration, or a binding a function expression was assigned to (so far).
+    fn holds_function(&self, symbol: SymbolId) -> bool {
+        self.scoping.symbol_flags(symbol).contains(SymbolFlags::Function) || self.function_symbols.contains(&symbol)
     }
 
     /// Is the current code inside a branch that runs only after a lookup in `target` missed?
@@ -846,8 +876,10 @@ impl<'s> Collector<'s> {
             captures: Vec::new(),
             this_owner,
         });
-        if let Some(scope) = scope {
-            self.scope_to_func.insert(scope, id_fn);
+        if let Some(scope) = scope
+            && let Some(slot) = self.scope_to_func.get_mut(scope.index())
+        {
+            *slot = Some(id_fn);
         }
         self.stack.push(id_fn);
         id_fn
@@ -950,16 +982,16 @@ impl<'a> Visit<'a> for Collector<'_> {
         let name = static_key_name(&it.key).unwrap_or_else(|| "[computed]".into());
         let (kind, rate) = match it.kind {
             MethodDefinitionKind::Constructor => {
-                (FunctionKind::Constructor, Rate::Fixed(PerInstance, "constructor".into()))
+                (FunctionKind::Constructor, Rate::Fixed(PerInstance, Cow::Borrowed("constructor")))
             }
             MethodDefinitionKind::Get | MethodDefinitionKind::Set => {
-                (FunctionKind::Accessor, Rate::Fixed(PerInstance, format!("accessor `{name}`")))
+                (FunctionKind::Accessor, Rate::Fixed(PerInstance, format!("accessor `{name}`").into()))
             }
             MethodDefinitionKind::Method if it.r#static => {
-                (FunctionKind::Method, Rate::Fixed(Repeatable, format!("static method `{name}`")))
+                (FunctionKind::Method, Rate::Fixed(Repeatable, format!("static method `{name}`").into()))
             }
             MethodDefinitionKind::Method => {
-                (FunctionKind::Method, Rate::Fixed(PerInstance, format!("method `{name}`")))
+                (FunctionKind::Method, Rate::Fixed(PerInstance, format!("method `{name}`").into()))
             }
         };
         self.fn_names.insert(it.value.span.start, (name, kind));
@@ -975,9 +1007,9 @@ impl<'a> Visit<'a> for Collector<'_> {
             let inner = value.get_inner_expression();
             if inner.is_function() {
                 let rate = if it.r#static {
-                    Rate::Fixed(Repeatable, format!("static method `{name}`"))
+                    Rate::Fixed(Repeatable, format!("static method `{name}`").into())
                 } else {
-                    Rate::Fixed(PerInstance, format!("method `{name}`"))
+                    Rate::Fixed(PerInstance, format!("method `{name}`").into())
                 };
                 self.fn_names.insert(inner.span().start, (name.clone(), FunctionKind::Method));
                 self.fn_usage.insert(inner.span().start, Usage::Rate(rate));
@@ -1017,6 +1049,7 @@ impl<'a> Visit<'a> for Collector<'_> {
         {
             let inner = unwrap_bind(init.get_inner_expression());
             if inner.is_function() {
+                self.function_symbols.insert(sym);
                 self.fn_usage.insert(inner.span().start, Usage::Binding(sym));
                 self.fn_names.entry(inner.span().start).or_insert_with(|| {
                     let kind = if matches!(inner, Expression::ArrowFunctionExpression(_)) {
@@ -1132,9 +1165,12 @@ impl<'a> Visit<'a> for Collector<'_> {
             let is_proto = target.props.len() >= 2 && target.props[target.props.len() - 2] == "prototype";
             let is_proto_object = target.props.last().is_some_and(|p| p == "prototype");
             let rate = if is_exports_path(&target) {
-                Some(Rate::Fixed(Repeatable, format!("exported as `{}`", target.text())))
+                Some(Rate::Fixed(Repeatable, format!("exported as `{}`", target.text()).into()))
             } else if is_proto || matches!(target.root, Root::This(_)) {
-                Some(Rate::Fixed(PerInstance, format!("method `{}`", target.props.last().cloned().unwrap_or_default())))
+                Some(Rate::Fixed(
+                    PerInstance,
+                    format!("method `{}`", target.props.last().cloned().unwrap_or_default()).into(),
+                ))
             } else {
                 None
             };
@@ -1156,6 +1192,7 @@ impl<'a> Visit<'a> for Collector<'_> {
                         self.fn_usage.insert(right.span().start, Usage::Rate(rate));
                     }
                     (Root::Symbol(sym), true, None) => {
+                        self.function_symbols.insert(*sym);
                         self.fn_usage.insert(right.span().start, Usage::Binding(*sym));
                     }
                     _ => {}
@@ -1171,9 +1208,9 @@ impl<'a> Visit<'a> for Collector<'_> {
                     if let ObjectPropertyKind::ObjectProperty(p) = prop {
                         let value = unwrap_bind(p.value.get_inner_expression());
                         let rate = if is_proto_object {
-                            Rate::Fixed(PerInstance, "prototype method".into())
+                            Rate::Fixed(PerInstance, Cow::Borrowed("prototype method"))
                         } else {
-                            Rate::Fixed(Repeatable, "exported".into())
+                            Rate::Fixed(Repeatable, Cow::Borrowed("exported"))
                         };
                         if value.is_function() {
                             if let Some(owner) = proto_owner {
@@ -1185,6 +1222,11 @@ impl<'a> Visit<'a> for Collector<'_> {
                         }
                     }
                 }
+            }
+            if let (Root::This(_), Expression::Identifier(id)) = (&target.root, it.right.get_inner_expression())
+                && let Some(sym) = self.symbol_of(id)
+            {
+                self.field_aliases.push((sym, target.root.clone(), target.props.clone()));
             }
             if it.operator == AssignmentOperator::Assign {
                 let kind = self.container_kind(&it.right);
@@ -1214,7 +1256,9 @@ impl<'a> Visit<'a> for Collector<'_> {
         }
         // Arguments that are functions (or name functions) get a rate from this call.
         for (i, arg) in it.arguments.iter().enumerate() {
-            if let Some(expr) = arg.as_expression() {
+            if let Some(expr) = arg.as_expression()
+                && self.may_be_function(expr)
+            {
                 let rate = self.callback_rate(&it.callee, &it.arguments, i);
                 self.register_argument(expr, rate);
             }
@@ -1229,6 +1273,15 @@ impl<'a> Visit<'a> for Collector<'_> {
             }
             Expression::StaticMemberExpression(m) => {
                 let method = m.property.name.as_str();
+                if matches!(method, "release" | "releaseConnection") {
+                    let released = match it.arguments.first().and_then(|a| a.as_expression()) {
+                        Some(arg) => self.path_of(arg),
+                        None => self.path_of(&m.object),
+                    };
+                    if let Some(p) = released {
+                        self.released.insert((p.root, p.props));
+                    }
+                }
                 if known::ADD_LISTENER.contains(&method) && it.arguments.len() >= 2 {
                     self.record_listener(it, m, false);
                 } else if known::REMOVE_LISTENER.contains(&method) {
@@ -1255,15 +1308,20 @@ impl<'a> Visit<'a> for Collector<'_> {
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
         use crate::model::Lifetime::*;
         if let Expression::Identifier(id) = it.callee.get_inner_expression() {
-            self.ident_rate.insert(id.span.start, Rate::Fixed(PerInstance, "constructor".into()));
+            self.ident_rate.insert(id.span.start, Rate::Fixed(PerInstance, Cow::Borrowed("constructor")));
         }
         let is_promise = matches!(callee_name(&it.callee), Some("Promise"));
         for arg in &it.arguments {
-            if let Some(expr) = arg.as_expression() {
+            if let Some(expr) = arg.as_expression()
+                && self.may_be_function(expr)
+            {
                 let rate = if is_promise {
                     Rate::Inherit
                 } else {
-                    Rate::Fixed(Repeatable, format!("callback passed to `new {}`", self.key_text(it.callee.span())))
+                    Rate::Fixed(
+                        Repeatable,
+                        format!("callback passed to `new {}`", self.key_text(it.callee.span())).into(),
+                    )
                 };
                 self.register_argument(expr, rate);
             }
@@ -1287,7 +1345,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             if inner.is_function() {
                 self.fn_usage
                     .entry(inner.span().start)
-                    .or_insert(Usage::Rate(Rate::Fixed(Repeatable, "returned to the caller".into())));
+                    .or_insert(Usage::Rate(Rate::Fixed(Repeatable, Cow::Borrowed("returned to the caller"))));
             }
         }
         walk::walk_return_statement(self, it);
@@ -1328,17 +1386,20 @@ impl<'a> Visit<'a> for Collector<'_> {
                 if let Some(sym) = f.id.as_ref().and_then(|b| b.symbol_id.get()) {
                     self.exported.insert(sym);
                 } else {
-                    self.fn_usage.insert(f.span.start, Usage::Rate(Rate::Fixed(Repeatable, "default export".into())));
+                    self.fn_usage
+                        .insert(f.span.start, Usage::Rate(Rate::Fixed(Repeatable, Cow::Borrowed("default export"))));
                 }
             }
             other => {
                 if let Some(expr) = other.as_expression() {
                     let inner = expr.get_inner_expression();
                     if inner.is_function() {
-                        self.fn_usage
-                            .insert(inner.span().start, Usage::Rate(Rate::Fixed(Repeatable, "default export".into())));
+                        self.fn_usage.insert(
+                            inner.span().start,
+                            Usage::Rate(Rate::Fixed(Repeatable, Cow::Borrowed("default export"))),
+                        );
                     } else if let Expression::Identifier(id) = inner {
-                        self.ident_rate.insert(id.span.start, Rate::Fixed(Repeatable, "default export".into()));
+                        self.ident_rate.insert(id.span.start, Rate::Fixed(Repeatable, Cow::Borrowed("default export")));
                     }
                 }
             }
@@ -1360,12 +1421,13 @@ impl<'a> Visit<'a> for Collector<'_> {
                 }
             }
         }
-        let flags = self.scoping.symbol_flags(sym);
-        if flags.intersects(SymbolFlags::Function | SymbolFlags::Variable) {
-            let rate = self
-                .ident_rate
-                .remove(&it.span.start)
-                .unwrap_or_else(|| Rate::Fixed(crate::model::Lifetime::Repeatable, "referenced as a value".into()));
+        // Only references to functions decide lifetimes; `var f = function` declared
+        // after its use is also a Function-less variable, so keep every variable
+        // reference that a parent gave a rate to.
+        if self.holds_function(sym) || self.ident_rate.contains_key(&it.span.start) {
+            let rate = self.ident_rate.remove(&it.span.start).unwrap_or_else(|| {
+                Rate::Fixed(crate::model::Lifetime::Repeatable, Cow::Borrowed("referenced as a value"))
+            });
             self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
         }
     }
@@ -1380,7 +1442,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             self.fn_names.entry(start).or_insert((name.clone(), FunctionKind::Method));
             self.fn_usage
                 .entry(start)
-                .or_insert(Usage::Rate(Rate::Fixed(Repeatable, format!("method `{name}` of an object"))));
+                .or_insert(Usage::Rate(Rate::Fixed(Repeatable, format!("method `{name}` of an object").into())));
         }
         walk::walk_object_property(self, it);
     }

@@ -1,6 +1,6 @@
 //! Second step of lowering: decide lifetimes, then turn raw facts into model events.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use oxc_syntax::symbol::{SymbolFlags, SymbolId};
 
@@ -35,9 +35,9 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
     let mut resolver = Resolver {
         lifetimes: &lifetimes,
         fn_by_symbol: &fn_by_symbol,
-        call_sites: HashMap::new(),
+        call_sites: HashMap::default(),
         values: Vec::new(),
-        value_index: HashMap::new(),
+        value_index: HashMap::default(),
     };
     for (i, site) in c.call_sites.iter().enumerate() {
         resolver.call_sites.entry(site.callee).or_default().push(i);
@@ -80,7 +80,12 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
         events.push(Event { span: raw.span, func: raw.func, kind });
     }
     // Kinds, declarations and reassignments come from assignments to tracked paths.
+    let tracked_roots: HashSet<Root> = resolver.value_index.keys().map(|(root, _)| root.clone()).collect();
     for assign in &c.assigns {
+        // Most assignments touch nothing the rules track; skip them before building a key.
+        if !tracked_roots.contains(&assign.target.root) {
+            continue;
+        }
         let key = (assign.target.root.clone(), assign.target.props.clone());
         let Some(&id) = resolver.value_index.get(&key) else { continue };
         let value = &mut resolver.values[id.0 as usize];
@@ -179,7 +184,7 @@ fn request_shape(params: &[String]) -> Option<String> {
 
 fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> Lifetimes {
     let n = c.functions.len();
-    let mut refs_by_symbol: HashMap<SymbolId, Vec<usize>> = HashMap::new();
+    let mut refs_by_symbol: HashMap<SymbolId, Vec<usize>> = HashMap::default();
     for (i, r) in c.fn_refs.iter().enumerate() {
         if fn_by_symbol.contains_key(&r.symbol) {
             refs_by_symbol.entry(r.symbol).or_default().push(i);
@@ -195,25 +200,18 @@ fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, Function
         let mut changed = false;
         for (i, f) in c.functions.iter().enumerate().skip(1) {
             let id = f.model.id;
-            let mut best: (Lifetime, String, Option<Span>) = match f.model.parent {
-                Some(p) => {
-                    let p = p.0 as usize;
-                    let reason = if lt.life[p] == Lifetime::Startup {
-                        "module top level".to_string()
-                    } else {
-                        lt.reason[p].clone()
-                    };
-                    (lt.life[p], reason, lt.entry[p])
-                }
-                None => (Lifetime::Startup, String::new(), None),
+            // Reasons are only turned into text when they win, so the fixpoint does not allocate.
+            let mut best: (Lifetime, Why<'_>, Option<Span>) = match f.model.parent {
+                Some(p) => (lt.life[p.0 as usize], Why::Parent(p.0 as usize), lt.entry[p.0 as usize]),
+                None => (Lifetime::Startup, Why::Text("module top level"), None),
             };
-            let mut offer = |l: Lifetime, reason: String, entry: Option<Span>| {
+            let mut offer = |l: Lifetime, why, entry: Option<Span>| {
                 if l > best.0 {
-                    best = (l, reason, entry);
+                    best = (l, why, entry);
                 }
             };
             if let Some(shape) = &shapes[i] {
-                offer(Lifetime::PerRequest, shape.clone(), Some(f.model.span));
+                offer(Lifetime::PerRequest, Why::Text(shape), Some(f.model.span));
             }
             let symbol = match f.usage {
                 Usage::Binding(s) => Some(s),
@@ -224,24 +222,23 @@ fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, Function
             {
                 let name = f.model.name.as_deref().unwrap_or("");
                 if known::ROUTE_EXPORTS.contains(&name) {
-                    offer(Lifetime::PerRequest, format!("`{name}` route export"), Some(f.model.span));
+                    offer(Lifetime::PerRequest, Why::RouteExport(name), Some(f.model.span));
                 } else {
-                    offer(Lifetime::Repeatable, "exported".into(), None);
+                    offer(Lifetime::Repeatable, Why::Text("exported"), None);
                 }
             }
             match &f.usage {
-                Usage::Rate(Rate::Inherit) => {}
+                Usage::Rate(Rate::Inherit) | Usage::Binding(_) => {}
                 Usage::Rate(Rate::IfHandler(reason)) => {
                     if f.model.params.len() >= 2 {
-                        offer(Lifetime::PerRequest, reason.clone(), Some(f.model.span));
+                        offer(Lifetime::PerRequest, Why::Text(reason), Some(f.model.span));
                     }
                 }
                 Usage::Rate(Rate::Fixed(l, reason)) => {
                     let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
-                    offer(*l, reason.clone(), entry);
+                    offer(*l, Why::Text(reason), entry);
                 }
-                Usage::Unknown => offer(Lifetime::Repeatable, "stored as a value".into(), None),
-                Usage::Binding(_) => {}
+                Usage::Unknown => offer(Lifetime::Repeatable, Why::Text("stored as a value"), None),
             }
             if let Some(sym) = symbol {
                 for &r in refs_by_symbol.get(&sym).map(Vec::as_slice).unwrap_or(&[]) {
@@ -249,35 +246,36 @@ fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, Function
                     if r.from == id {
                         continue; // recursion
                     }
+                    let from = r.from.0 as usize;
                     match &r.rate {
-                        Rate::Inherit => {
-                            let from = r.from.0 as usize;
-                            let name = c.functions[from].model.name.as_deref().unwrap_or("an anonymous function");
-                            let reason = if lt.life[from] == Lifetime::Startup {
-                                format!("called from `{name}`")
-                            } else {
-                                format!("called from `{name}`, {}", lt.reason[from])
-                            };
-                            offer(lt.life[from], reason, lt.entry[from]);
-                        }
+                        Rate::Inherit => offer(lt.life[from], Why::CalledFrom(from), lt.entry[from]),
                         Rate::Fixed(l, reason) => {
                             let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
-                            offer(*l, reason.clone(), entry);
+                            offer(*l, Why::Text(reason), entry);
                         }
-                        Rate::IfHandler(reason) => {
-                            if f.model.params.len() >= 2 {
-                                offer(Lifetime::PerRequest, reason.clone(), Some(f.model.span));
-                            } else {
-                                let from = r.from.0 as usize;
-                                offer(lt.life[from], lt.reason[from].clone(), lt.entry[from]);
-                            }
+                        Rate::IfHandler(reason) if f.model.params.len() >= 2 => {
+                            offer(Lifetime::PerRequest, Why::Text(reason), Some(f.model.span));
                         }
+                        Rate::IfHandler(_) => offer(lt.life[from], Why::Parent(from), lt.entry[from]),
                     }
                 }
             }
             if best.0 > lt.life[i] {
+                let reason = match best.1 {
+                    Why::Text(t) => t.to_string(),
+                    Why::Parent(p) => lt.reason[p].clone(),
+                    Why::RouteExport(name) => format!("`{name}` route export"),
+                    Why::CalledFrom(from) => {
+                        let name = c.functions[from].model.name.as_deref().unwrap_or("an anonymous function");
+                        if lt.life[from] == Lifetime::Startup {
+                            format!("called from `{name}`")
+                        } else {
+                            format!("called from `{name}`, {}", lt.reason[from])
+                        }
+                    }
+                };
                 lt.life[i] = best.0;
-                lt.reason[i] = best.1;
+                lt.reason[i] = reason;
                 lt.entry[i] = best.2;
                 changed = true;
             }
@@ -287,6 +285,14 @@ fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, Function
         }
     }
     lt
+}
+
+/// Why a function got its lifetime, rendered to text only when it wins.
+enum Why<'x> {
+    Text(&'x str),
+    Parent(usize),
+    CalledFrom(usize),
+    RouteExport(&'x str),
 }
 
 struct Ctx<'a, 's> {
@@ -415,6 +421,12 @@ impl Resolver<'_> {
                     if request_param && path.props.iter().any(|p| p == "socket" || p == "connection") {
                         return Some(Longevity::KeepAliveSocket);
                     }
+                    let pooled = ctx.c.field_aliases.iter().any(|(alias, root, props)| {
+                        alias == sym && ctx.c.released.contains(&(root.clone(), props.clone()))
+                    });
+                    if path.props.is_empty() && pooled {
+                        return Some(Longevity::Pooled);
+                    }
                     if path.props.is_empty() && depth < MAX_PARAM_DEPTH {
                         return self.param_longevity(ctx, decl, index, depth);
                     }
@@ -436,7 +448,8 @@ impl Resolver<'_> {
         }
     }
 
-    /// Longevity of parameter `index` of `func`, when every local call passes a long-lived value.
+    /// Longevity of parameter `index` of `func`: the first local call that passes a long-lived
+    /// value decides (that call path leaks even if others pass short-lived ones).
     fn param_longevity(&self, ctx: &Ctx<'_, '_>, func: FunctionId, index: usize, depth: u32) -> Option<Longevity> {
         let rec = &ctx.c.functions[func.0 as usize];
         let symbol = match rec.usage {
@@ -447,13 +460,10 @@ impl Resolver<'_> {
             return None;
         }
         let sites = self.call_sites.get(&symbol)?;
-        let mut found = None;
-        for &i in sites {
+        sites.iter().find_map(|&i| {
             let site = &ctx.c.call_sites[i];
             let arg = site.args.get(index)?.as_ref()?;
-            let l = self.longevity(ctx, arg, site.from, depth + 1)?;
-            found.get_or_insert(l);
-        }
-        found
+            self.longevity(ctx, arg, site.from, depth + 1)
+        })
     }
 }
