@@ -1425,11 +1425,23 @@ impl<'a> Visit<'a> for Collector<'_> {
         // after its use is also a Function-less variable, so keep every variable
         // reference that a parent gave a rate to.
         if self.holds_function(sym) || self.ident_rate.contains_key(&it.span.start) {
-            let rate = self.ident_rate.remove(&it.span.start).unwrap_or_else(|| {
-                Rate::Fixed(crate::model::Lifetime::Repeatable, Cow::Borrowed("referenced as a value"))
-            });
+            let rate = self
+                .ident_rate
+                .remove(&it.span.start)
+                .unwrap_or(Rate::Fixed(crate::model::Lifetime::Repeatable, Cow::Borrowed("referenced as a value")));
             self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
         }
+    }
+
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        // `F.prototype` names a constructor: `F` runs once per instance.
+        if it.property.name == "prototype"
+            && let Expression::Identifier(id) = it.object.get_inner_expression()
+        {
+            self.ident_rate
+                .insert(id.span.start, Rate::Fixed(crate::model::Lifetime::PerInstance, Cow::Borrowed("constructor")));
+        }
+        walk::walk_static_member_expression(self, it);
     }
 
     fn visit_object_property(&mut self, it: &ObjectProperty<'a>) {
