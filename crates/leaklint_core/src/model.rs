@@ -238,6 +238,8 @@ pub enum EventKind {
     Iterate { target: ValueId },
     /// Its size is compared against something: a bound.
     SizeCheck { target: ValueId },
+    /// An entry is looked up (`get`, `has`).
+    Lookup { target: ValueId },
     /// A listener is added.
     ListenerAdd {
         emitter: EmitterRef,
@@ -289,7 +291,8 @@ impl FileModel {
             | EventKind::Remove { target: t, .. }
             | EventKind::Reassign { target: t }
             | EventKind::Iterate { target: t }
-            | EventKind::SizeCheck { target: t } => *t == target,
+            | EventKind::SizeCheck { target: t }
+            | EventKind::Lookup { target: t } => *t == target,
             _ => false,
         })
     }

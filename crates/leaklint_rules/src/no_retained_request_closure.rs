@@ -30,7 +30,7 @@ impl Rule for NoRetainedRequestClosure {
             }
             let value = model.value(*target);
             let Some(longevity) = value.longevity else { continue };
-            if value.kind.is_weak() || model.is_drained_or_bounded(value.id) {
+            if !value.kind.is_collection() || model.is_drained_or_bounded(value.id) {
                 continue;
             }
             let func = function_of(model, event);

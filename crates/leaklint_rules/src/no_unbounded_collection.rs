@@ -1,7 +1,7 @@
 //! `no-unbounded-collection`: a long-lived Map/Set/array/dictionary that code
 //! running more than once keeps adding to, and that nothing ever empties.
 
-use leaklint_core::model::{ContainerKind, EventKind, KeyKind, Lifetime};
+use leaklint_core::model::{ContainerKind, EventKind, FileModel, FunctionId, KeyKind, Lifetime, ValueId};
 use leaklint_core::{Finding, Label, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::{function_of, how_often, write_target};
@@ -45,9 +45,11 @@ impl Rule for NoUnboundedCollection {
                 .filter(|e| match &e.kind {
                     EventKind::Write { method, key, stored, after_lookup, .. } => {
                         let lifetime = function_of(model, e).lifetime;
+                        // Memoisation outside request code (a lookup first, then a write) grows
+                        // with distinct keys, not with calls.
+                        let memoised = *after_lookup || looked_up_in(model, value.id, e.func);
                         grows(value.kind, method)
-                            // Memoisation outside request code grows with distinct keys, not calls.
-                            && !(*after_lookup && lifetime != Lifetime::PerRequest)
+                            && !(memoised && lifetime != Lifetime::PerRequest)
                             && *key != KeyKind::Constant
                             // Request-capturing values are `no-retained-request-closure`'s to report.
                             && stored.captures_request.is_empty()
@@ -92,6 +94,11 @@ impl Rule for NoUnboundedCollection {
             });
         }
     }
+}
+
+/// Does function `func` look entries of `target` up (`get`/`has`)?
+fn looked_up_in(model: &FileModel, target: ValueId, func: FunctionId) -> bool {
+    model.events_on(target).any(|e| e.func == func && matches!(e.kind, EventKind::Lookup { .. }))
 }
 
 fn fix_advice(kind: ContainerKind, object_keys: bool, iterated: bool, lifetime: Lifetime) -> String {

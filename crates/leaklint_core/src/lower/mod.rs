@@ -177,6 +177,7 @@ enum RawKind {
     Remove { method: String },
     Iterate,
     SizeCheck,
+    Lookup,
 }
 
 #[derive(Debug)]
@@ -256,6 +257,8 @@ struct Collector<'s> {
     released: HashSet<(Root, Vec<String>)>,
     /// `this.field = binding` assignments: the binding is also reachable as the field.
     field_aliases: Vec<(SymbolId, Root, Vec<String>)>,
+    /// Start offsets of `x[k]` nodes that are assignment targets (writes, not lookups).
+    assignment_targets: HashSet<u32>,
     /// Bindings a function expression was assigned to.
     function_symbols: HashSet<SymbolId>,
     /// `const` bindings initialised with a literal: keys that never change.
@@ -312,6 +315,7 @@ impl<'s> Collector<'s> {
             exported: HashSet::default(),
             constant_symbols: HashSet::default(),
             function_symbols: HashSet::default(),
+            assignment_targets: HashSet::default(),
             released: HashSet::default(),
             field_aliases: Vec::new(),
         }
@@ -588,8 +592,11 @@ impl<'s> Collector<'s> {
                 Some(Expression::StringLiteral(s)) => Some(s.value.to_string()),
                 _ => None,
             };
+            // `process.on('message')` is IPC from the parent process, not a client request.
+            let on_process = matches!(callee, Expression::StaticMemberExpression(m)
+                if matches!(m.object.get_inner_expression(), Expression::Identifier(o) if o.name == "process"));
             return match event {
-                Some(e) if known::REQUEST_EVENTS.contains(&e.as_str()) => {
+                Some(e) if known::REQUEST_EVENTS.contains(&e.as_str()) && !on_process => {
                     Rate::Fixed(PerRequest, format!("`{e}` handler on `{}`", self.key_text(callee.span())).into())
                 }
                 Some(e) => Rate::Fixed(Repeatable, format!("`{e}` listener").into()),
@@ -711,10 +718,9 @@ impl<'s> Collector<'s> {
                 RawHandler::Inline(Some(inner.span().start))
             }
             Expression::CallExpression(c) if callee_name(&c.callee) == Some("bind") => RawHandler::Inline(None),
-            Expression::Identifier(id) => match self.symbol_of(id) {
-                Some(sym) => RawHandler::Named(format!("#{}", sym.index())),
-                None => RawHandler::Named(id.name.to_string()),
-            },
+            // Matched by name, not by binding: removals often go through another
+            // variable of the same name (`for (const [signal, cleanup] of refs)`).
+            Expression::Identifier(id) => RawHandler::Named(id.name.to_string()),
             Expression::AssignmentExpression(a) => RawHandler::Named(self.key_text(a.left.span())),
             other => RawHandler::Named(self.key_text(other.span())),
         }
@@ -785,6 +791,8 @@ impl<'s> Collector<'s> {
             RawKind::Remove { method: method.to_string() }
         } else if known::ITERATE_METHODS.contains(&method) {
             RawKind::Iterate
+        } else if matches!(method, "get" | "has") {
+            RawKind::Lookup
         } else {
             return;
         };
@@ -1119,6 +1127,9 @@ impl<'a> Visit<'a> for Collector<'_> {
                 }),
             },
             AssignmentTarget::ComputedMemberExpression(m) => {
+                if it.operator == AssignmentOperator::Assign {
+                    self.assignment_targets.insert(m.span.start);
+                }
                 // `dict[key] = value` grows a dictionary unless the key is a literal.
                 let logical = matches!(
                     it.operator,
@@ -1433,6 +1444,19 @@ impl<'a> Visit<'a> for Collector<'_> {
         }
     }
 
+    fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
+        // `dict[key]` read with a computed key: a lookup (memoisation reads before it writes).
+        if !self.assignment_targets.contains(&it.span.start)
+            && !matches!(
+                it.expression.get_inner_expression(),
+                Expression::StringLiteral(_) | Expression::NumericLiteral(_)
+            )
+        {
+            self.push_collection_event(&it.object, it.span, RawKind::Lookup);
+        }
+        walk::walk_computed_member_expression(self, it);
+    }
+
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         // `F.prototype` names a constructor: `F` runs once per instance.
         if it.property.name == "prototype"
@@ -1470,6 +1494,9 @@ impl<'a> Visit<'a> for Collector<'_> {
     }
 
     fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
+        if it.operator == BinaryOperator::In {
+            self.push_collection_event(&it.right, it.span, RawKind::Lookup);
+        }
         if it.operator.is_compare() || it.operator.is_equality() {
             for side in [&it.left, &it.right] {
                 if let Expression::StaticMemberExpression(m) = side.get_inner_expression()

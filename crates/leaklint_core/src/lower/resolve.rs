@@ -76,6 +76,7 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
             RawKind::Remove { method } => EventKind::Remove { target, method: method.clone() },
             RawKind::Iterate => EventKind::Iterate { target },
             RawKind::SizeCheck => EventKind::SizeCheck { target },
+            RawKind::Lookup => EventKind::Lookup { target },
         };
         events.push(Event { span: raw.span, func: raw.func, kind });
     }
@@ -111,7 +112,10 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
         }
     }
     for l in &c.listeners {
-        let guarded = l.guarded_by_count || l.guard_keys.iter().any(|k| c.written_keys.contains(k));
+        // A flag that some code sets, a `listenerCount` check, or a membership test
+        // (`if (!tracked.has(socket))`): the listener is added once per key, not per call.
+        let guarded =
+            l.guarded_by_count || l.guard_keys.iter().any(|k| k.starts_with('@') || c.written_keys.contains(k));
         let kind = if l.remove {
             EventKind::ListenerRemove {
                 emitter_path: l.emitter.text(),
