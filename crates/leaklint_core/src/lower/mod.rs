@@ -10,6 +10,7 @@ mod known;
 mod resolve;
 
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
@@ -215,8 +216,24 @@ struct RawListener {
     remove: bool,
     result_used: bool,
     auto_removed: bool,
-    guard_keys: Vec<String>,
+    guard_keys: Vec<GuardKey>,
     guarded_by_count: bool,
+}
+
+/// Something an `if` (or `&&`, `?:`) condition reads, by hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GuardKey {
+    /// A variable or member used as a flag (`initialised`, `this._bound`).
+    Flag(u64),
+    /// A membership test on a collection (`c.has(k)`, `c[k]`, `k in c`), by the collection's path.
+    Membership(u64),
+}
+
+fn path_hash(p: &PathExpr) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    p.root.hash(&mut h);
+    p.props.hash(&mut h);
+    h.finish()
 }
 
 struct ClassCtx {
@@ -247,9 +264,9 @@ struct Collector<'s> {
     collection_events: Vec<RawCollectionEvent>,
     assigns: Vec<RawAssign>,
     listeners: Vec<RawListener>,
-    written_keys: HashSet<String>,
+    written_keys: HashSet<u64>,
     unused_results: HashSet<u32>,
-    guards: Vec<(Vec<String>, bool)>,
+    guards: Vec<(Vec<GuardKey>, bool)>,
     classes: Vec<ClassCtx>,
     class_stack: Vec<u32>,
     in_static_member: Vec<bool>,
@@ -259,6 +276,8 @@ struct Collector<'s> {
     field_aliases: Vec<(SymbolId, Root, Vec<String>)>,
     /// Start offsets of `x[k]` nodes that are assignment targets (writes, not lookups).
     assignment_targets: HashSet<u32>,
+    /// Bindings declared as a dictionary (`{}`, `Object.create(null)`).
+    dictionary_symbols: HashSet<SymbolId>,
     /// Bindings a function expression was assigned to.
     function_symbols: HashSet<SymbolId>,
     /// `const` bindings initialised with a literal: keys that never change.
@@ -315,6 +334,7 @@ impl<'s> Collector<'s> {
             exported: HashSet::default(),
             constant_symbols: HashSet::default(),
             function_symbols: HashSet::default(),
+            dictionary_symbols: HashSet::default(),
             assignment_targets: HashSet::default(),
             released: HashSet::default(),
             field_aliases: Vec::new(),
@@ -405,7 +425,17 @@ impl<'s> Collector<'s> {
         }
     }
 
-    /// Source text of a node with whitespace removed, used to match handlers and guards.
+    /// Hash of a node's source text with whitespace removed: identifies flags in
+    /// guards and assignment targets without allocating a string for each.
+    fn text_hash(&self, s: oxc_span::Span) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        for b in self.source.as_bytes()[s.start as usize..s.end as usize].iter().filter(|b| !b.is_ascii_whitespace()) {
+            h.write_u8(*b);
+        }
+        h.finish()
+    }
+
+    /// Source text of a node with whitespace removed, used to match handlers.
     fn key_text(&self, s: oxc_span::Span) -> String {
         self.source[s.start as usize..s.end as usize].chars().filter(|c| !c.is_whitespace()).collect()
     }
@@ -645,7 +675,7 @@ impl<'s> Collector<'s> {
         }
     }
 
-    fn guard_keys(&self, test: &Expression<'_>, keys: &mut Vec<String>, counts: &mut bool) {
+    fn guard_keys(&self, test: &Expression<'_>, keys: &mut Vec<GuardKey>, counts: &mut bool) {
         match test.get_inner_expression() {
             Expression::UnaryExpression(u) => self.guard_keys(&u.argument, keys, counts),
             Expression::LogicalExpression(l) => {
@@ -656,7 +686,7 @@ impl<'s> Collector<'s> {
                 if b.operator == BinaryOperator::In
                     && let Some(p) = self.path_of(&b.right)
                 {
-                    keys.push(format!("@{}", p.text()));
+                    keys.push(GuardKey::Membership(path_hash(&p)));
                 }
                 self.guard_keys(&b.left, keys, counts);
                 self.guard_keys(&b.right, keys, counts);
@@ -671,17 +701,17 @@ impl<'s> Collector<'s> {
                     && let Expression::StaticMemberExpression(m) = c.callee.get_inner_expression()
                     && let Some(p) = self.path_of(&m.object)
                 {
-                    keys.push(format!("@{}", p.text()));
+                    keys.push(GuardKey::Membership(path_hash(&p)));
                 }
             }
             e @ (Expression::Identifier(_)
             | Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)
             | Expression::PrivateFieldExpression(_)) => {
-                keys.push(self.key_text(e.span()));
+                keys.push(GuardKey::Flag(self.text_hash(e.span())));
                 if let Some(m) = e.as_member_expression() {
                     if let (MemberExpression::ComputedMemberExpression(_), Some(p)) = (m, self.path_of(m.object())) {
-                        keys.push(format!("@{}", p.text()));
+                        keys.push(GuardKey::Membership(path_hash(&p)));
                     }
                     self.guard_keys(m.object(), keys, counts);
                 }
@@ -707,7 +737,7 @@ impl<'s> Collector<'s> {
 
     /// Is the current code inside a branch that runs only after a lookup in `target` missed?
     fn after_lookup(&self, target: &PathExpr) -> bool {
-        let key = format!("@{}", target.text());
+        let key = GuardKey::Membership(path_hash(target));
         self.guards.iter().any(|(keys, _)| keys.contains(&key))
     }
 
@@ -754,7 +784,7 @@ impl<'s> Collector<'s> {
         let mut guard_keys = Vec::new();
         let mut guarded_by_count = false;
         for (keys, counts) in &self.guards {
-            guard_keys.extend(keys.iter().cloned());
+            guard_keys.extend(keys.iter().copied());
             guarded_by_count |= *counts;
         }
         let handler = if remove && method == "removeAllListeners" { RawHandler::Inline(None) } else { handler };
@@ -775,6 +805,13 @@ impl<'s> Collector<'s> {
 
     fn record_collection_call(&mut self, call: &CallExpression<'_>, member: &StaticMemberExpression<'_>) {
         let method = member.property.name.as_str();
+        let relevant = known::WRITE_METHODS.contains(&method)
+            || known::REMOVE_METHODS.contains(&method)
+            || known::ITERATE_METHODS.contains(&method)
+            || matches!(method, "get" | "has");
+        if !relevant {
+            return;
+        }
         let Some(target) = self.path_of(&member.object) else { return };
         let args: Vec<&Expression<'_>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
         let kind = if known::WRITE_METHODS.contains(&method) {
@@ -1078,6 +1115,9 @@ impl<'a> Visit<'a> for Collector<'_> {
                 self.constant_symbols.insert(sym);
             }
             let kind = self.container_kind(init);
+            if kind == ContainerKind::Object {
+                self.dictionary_symbols.insert(sym);
+            }
             let func = self.current();
             self.assigns.push(RawAssign {
                 target: PathExpr { root: Root::Symbol(sym), props: Vec::new(), root_name: root_name.clone() },
@@ -1159,7 +1199,7 @@ impl<'a> Visit<'a> for Collector<'_> {
                 Some(push_prop(&mut obj.clone(), name.to_string()))
             }),
         };
-        self.written_keys.insert(self.key_text(it.left.span()));
+        self.written_keys.insert(self.text_hash(it.left.span()));
         if let Some(target) = target_path {
             // `arr.length = 0` empties an array.
             if target.props.last().is_some_and(|p| p == "length")
@@ -1446,7 +1486,14 @@ impl<'a> Visit<'a> for Collector<'_> {
 
     fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
         // `dict[key]` read with a computed key: a lookup (memoisation reads before it writes).
-        if !self.assignment_targets.contains(&it.span.start)
+        // Only dictionaries can be memo caches: a local binding must have been made one
+        // (`{}`, `Object.create(null)`); members (`this.cache[k]`) are kept as they come.
+        let maybe_dictionary = match it.object.get_inner_expression() {
+            Expression::Identifier(id) => self.symbol_of(id).is_some_and(|s| self.dictionary_symbols.contains(&s)),
+            _ => true,
+        };
+        if maybe_dictionary
+            && !self.assignment_targets.contains(&it.span.start)
             && !matches!(
                 it.expression.get_inner_expression(),
                 Expression::StringLiteral(_) | Expression::NumericLiteral(_)

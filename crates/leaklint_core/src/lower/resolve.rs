@@ -4,7 +4,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use oxc_syntax::symbol::{SymbolFlags, SymbolId};
 
-use super::{Collector, PathExpr, Rate, RawHandler, RawKind, Root, ThisOwner, Usage, is_exports_path, known};
+use super::{Collector, GuardKey, PathExpr, Rate, RawHandler, RawKind, Root, ThisOwner, Usage, is_exports_path, known};
 use crate::model::{
     ContainerKind, EmitterRef, Event, EventKind, FileModel, FunctionId, FunctionKind, Handler, Lifetime, Longevity,
     StoredValue, Value, ValueId,
@@ -38,6 +38,7 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
         call_sites: HashMap::default(),
         values: Vec::new(),
         value_index: HashMap::default(),
+        param_memo: Default::default(),
     };
     for (i, site) in c.call_sites.iter().enumerate() {
         resolver.call_sites.entry(site.callee).or_default().push(i);
@@ -63,11 +64,24 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
         .filter(|f| lifetimes.life[f.model.id.0 as usize] == Lifetime::PerRequest)
         .flat_map(|f| f.param_symbols.iter().copied())
         .collect();
-    let ctx = Ctx { c: &c, declaring: &declaring, request_scoped: &request_scoped, fn_by_start: &fn_by_start };
+    let pooled: HashSet<SymbolId> = c
+        .field_aliases
+        .iter()
+        .filter(|(_, root, props)| c.released.contains(&(root.clone(), props.clone())))
+        .map(|(alias, _, _)| *alias)
+        .collect();
+    let ctx = Ctx {
+        c: &c,
+        declaring: &declaring,
+        request_scoped: &request_scoped,
+        fn_by_start: &fn_by_start,
+        pooled: &pooled,
+    };
 
     let mut events = Vec::new();
     for raw in &c.collection_events {
-        let Some(target) = resolver.value_for(&ctx, &raw.target, raw.func) else { continue };
+        let is_write = matches!(raw.kind, RawKind::Write { .. });
+        let Some(target) = resolver.value_for(&ctx, &raw.target, raw.func, is_write) else { continue };
         let kind = match &raw.kind {
             RawKind::Write { method, key, stored, after_lookup } => {
                 let stored = ctx.stored_value(stored, resolver.fn_by_symbol);
@@ -111,11 +125,16 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
             events.push(Event { span: assign.span, func: assign.func, kind: EventKind::Reassign { target: id } });
         }
     }
+    let assigned_in: HashSet<(FunctionId, u64)> =
+        c.assigns.iter().map(|a| (a.func, super::path_hash(&a.target))).collect();
     for l in &c.listeners {
         // A flag that some code sets, a `listenerCount` check, or a membership test
         // (`if (!tracked.has(socket))`): the listener is added once per key, not per call.
-        let guarded =
-            l.guarded_by_count || l.guard_keys.iter().any(|k| k.starts_with('@') || c.written_keys.contains(k));
+        let guarded = l.guarded_by_count
+            || l.guard_keys.iter().any(|k| match k {
+                GuardKey::Membership(_) => true,
+                GuardKey::Flag(h) => c.written_keys.contains(h),
+            });
         let kind = if l.remove {
             EventKind::ListenerRemove {
                 emitter_path: l.emitter.text(),
@@ -128,10 +147,7 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
             }
         } else {
             // An emitter (re)created in the same function is fresh on every call.
-            let fresh = c
-                .assigns
-                .iter()
-                .any(|a| a.func == l.func && a.target.root == l.emitter.root && a.target.props == l.emitter.props);
+            let fresh = assigned_in.contains(&(l.func, super::path_hash(&l.emitter)));
             let longevity = if fresh { None } else { resolver.longevity(&ctx, &l.emitter, l.func, 0) };
             let (handler, captures_request) = match &l.handler {
                 RawHandler::Named(n) => (Handler::Named(n.clone()), Vec::new()),
@@ -304,6 +320,8 @@ struct Ctx<'a, 's> {
     declaring: &'a HashMap<SymbolId, FunctionId>,
     request_scoped: &'a HashSet<SymbolId>,
     fn_by_start: &'a HashMap<u32, FunctionId>,
+    /// Bindings stored in a field that is later released to a pool.
+    pooled: &'a HashSet<SymbolId>,
 }
 
 impl Ctx<'_, '_> {
@@ -363,22 +381,26 @@ struct Resolver<'a> {
     call_sites: HashMap<SymbolId, Vec<usize>>,
     values: Vec<Value>,
     value_index: HashMap<(Root, Vec<String>), ValueId>,
+    /// Memo of `param_longevity`: helpers called from many places would
+    /// otherwise be re-walked once per call site, per level.
+    param_memo: std::cell::RefCell<HashMap<(FunctionId, usize), Option<Longevity>>>,
 }
 
 /// Argument-to-parameter resolution follows calls this many levels deep.
 const MAX_PARAM_DEPTH: u32 = 4;
 
 impl Resolver<'_> {
-    fn value_for(&mut self, ctx: &Ctx<'_, '_>, path: &PathExpr, at: FunctionId) -> Option<ValueId> {
+    /// The value for `path`. Longevity is only worked out for writes: the rules
+    /// ask it of values that grow, and it is the costly part.
+    fn value_for(&mut self, ctx: &Ctx<'_, '_>, path: &PathExpr, at: FunctionId, is_write: bool) -> Option<ValueId> {
         let key = (path.root.clone(), path.props.clone());
-        let longevity = self.longevity(ctx, path, at, 0);
         if let Some(&id) = self.value_index.get(&key) {
-            let v = &mut self.values[id.0 as usize];
-            if v.longevity.is_none() {
-                v.longevity = longevity;
+            if is_write && self.values[id.0 as usize].longevity.is_none() {
+                self.values[id.0 as usize].longevity = self.longevity(ctx, path, at, 0);
             }
             return Some(id);
         }
+        let longevity = if is_write { self.longevity(ctx, path, at, 0) } else { None };
         let id = ValueId(self.values.len() as u32);
         self.values.push(Value { id, name: path.text(), kind: ContainerKind::Unknown, decl_span: None, longevity });
         self.value_index.insert(key, id);
@@ -425,10 +447,7 @@ impl Resolver<'_> {
                     if request_param && path.props.iter().any(|p| p == "socket" || p == "connection") {
                         return Some(Longevity::KeepAliveSocket);
                     }
-                    let pooled = ctx.c.field_aliases.iter().any(|(alias, root, props)| {
-                        alias == sym && ctx.c.released.contains(&(root.clone(), props.clone()))
-                    });
-                    if path.props.is_empty() && pooled {
+                    if path.props.is_empty() && ctx.pooled.contains(sym) {
                         return Some(Longevity::Pooled);
                     }
                     if path.props.is_empty() && depth < MAX_PARAM_DEPTH {
@@ -455,6 +474,21 @@ impl Resolver<'_> {
     /// Longevity of parameter `index` of `func`: the first local call that passes a long-lived
     /// value decides (that call path leaks even if others pass short-lived ones).
     fn param_longevity(&self, ctx: &Ctx<'_, '_>, func: FunctionId, index: usize, depth: u32) -> Option<Longevity> {
+        if let Some(known) = self.param_memo.borrow().get(&(func, index)) {
+            return *known;
+        }
+        let found = self.param_longevity_uncached(ctx, func, index, depth);
+        self.param_memo.borrow_mut().insert((func, index), found);
+        found
+    }
+
+    fn param_longevity_uncached(
+        &self,
+        ctx: &Ctx<'_, '_>,
+        func: FunctionId,
+        index: usize,
+        depth: u32,
+    ) -> Option<Longevity> {
         let rec = &ctx.c.functions[func.0 as usize];
         let symbol = match rec.usage {
             Usage::Binding(s) => Some(s),
