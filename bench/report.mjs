@@ -14,8 +14,9 @@
 //       last line without a newline.
 //
 //   node report.mjs table RESULT_DIR
-//       Reads RESULT_DIR/hyperfine.json, meta.json and tool-*.json, prints
-//       the summary table and writes it to RESULT_DIR/summary.md.
+//       Reads RESULT_DIR/hyperfine.json (and hyperfine-eslint.json, if
+//       there), meta.json and tool-*.json, prints the summary table and
+//       writes it to RESULT_DIR/summary.md.
 
 import fs from "node:fs";
 import path from "node:path";
@@ -93,32 +94,35 @@ const fmtSeconds = (s) => (s == null ? "-" : s.toFixed(3));
 const fmtMB = (bytes) => (bytes / 1e6).toFixed(1);
 
 function table(resultDir) {
-  const hf = JSON.parse(fs.readFileSync(path.join(resultDir, "hyperfine.json"), "utf8"));
-  const meta = JSON.parse(fs.readFileSync(path.join(resultDir, "meta.json"), "utf8"));
+  const hf = readJson(path.join(resultDir, "hyperfine.json"));
+  const eslintFile = path.join(resultDir, "hyperfine-eslint.json");
+  if (fs.existsSync(eslintFile)) hf.results.push(...readJson(eslintFile).results);
+  const meta = readJson(path.join(resultDir, "meta.json"));
   const tools = {};
   for (const r of hf.results) {
     const f = path.join(resultDir, `tool-${r.command}.json`);
-    tools[r.command] = fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, "utf8")) : {};
+    tools[r.command] = fs.existsSync(f) ? readJson(f) : {};
   }
   const floor = hf.results.find((r) => r.command === "floor");
   const out = [];
   out.push(`# leaklint benchmark, ${meta.threads} thread(s)`);
   out.push("");
   out.push(`- corpus: ${meta.corpus}`);
-  out.push(`- runs: ${meta.runs} (+${meta.warmup} warm-up) per command, wall-clock times from hyperfine`);
+  out.push(`- wall-clock times from hyperfine; ${meta.warmup} warm-up run(s) before the timed ones, none for eslint`);
   out.push(
-    `- machine: ${meta.cpus} CPUs; CPU busy (1 s sample, other processes) before timing ${meta.busy_before}%, ` +
-      `after ${meta.busy_after}%; 1-minute load average before ${meta.load_before}, after ${meta.load_after}`,
+    `- machine: ${meta.cpus} CPUs; other processes used ${meta.busy_during}% of the CPUs during the timed runs ` +
+      `(${meta.busy_before}% in the second before); 1-minute load average before ${meta.load_before}, ` +
+      `after ${meta.load_after}`,
   );
-  if (Math.max(meta.busy_before, meta.busy_after) > 10) {
+  if (meta.busy_during == null || Math.max(meta.busy_before, meta.busy_during) > 10) {
     out.push(
-      "- WARNING: other processes were using the CPUs around the timed runs (busy > 10%); " +
+      "- WARNING: other processes were using the CPUs during the timed runs (more than 10%); " +
         "the figures below are unreliable.",
     );
   }
   out.push("");
-  out.push("| tool | median s | mean s ± σ | min s | ratio to floor | files | MB | lines | MB/s | errors |");
-  out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  out.push("| tool | runs | median s | mean s ± σ | min s | ratio to floor | files | MB | lines | MB/s | errors |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of hf.results) {
     const c = tools[r.command];
     const ratio = floor ? (r.median / floor.median).toFixed(2) + "×" : "-";
@@ -127,7 +131,7 @@ function table(resultDir) {
     const bad = [...new Set((r.exit_codes ?? []).filter((code) => !okCodes.includes(code)))];
     const name = bad.length ? `${r.command} (FAILED: exit ${bad.join(",")})` : r.command;
     out.push(
-      `| ${name} | ${fmtSeconds(r.median)} | ${fmtSeconds(r.mean)} ± ${fmtSeconds(r.stddev)}` +
+      `| ${name} | ${r.times.length} | ${fmtSeconds(r.median)} | ${fmtSeconds(r.mean)} ± ${fmtSeconds(r.stddev)}` +
         ` | ${fmtSeconds(r.min)} | ${ratio} | ${c.files ?? "-"} | ${c.bytes != null ? fmtMB(c.bytes) : "-"}` +
         ` | ${c.lines ?? "-"} | ${mbps} | ${c.errors ?? "-"} |`,
     );

@@ -2,7 +2,7 @@
 # bench/run.sh - time `leaklint check` against its floor and against peers.
 #
 # Usage: bench/run.sh [--threads N] [--runs N] [--warmup N] [--corpus DIR]
-#                     [--peers LIST] [--no-build]
+#                     [--peers LIST] [--eslint-runs N] [--no-build]
 #
 #   --threads N   threads for every tool (default 2): `floor -j N`,
 #                 `leaklint check -j N`, `oxlint --threads N`,
@@ -12,8 +12,9 @@
 #   --corpus DIR  the corpus (default <repo>/.corpus); fetched with
 #                 bench/fetch-corpus.sh when packages are missing
 #   --peers LIST  comma-separated peers to time: oxlint, eslint, or none
-#                 (default: oxlint,eslint; ESLint takes ~1.5 min per run,
-#                 so most of the total, and ~5 GB of memory)
+#                 (default: oxlint,eslint)
+#   --eslint-runs N  timed runs of ESLint, without warm-up (default 1): it
+#                 takes ~1.5 min and ~5 GB per run, 100 times the others
 #   --no-build    use the release binaries already in target/release
 #
 # Every run writes bench/results/<UTC time>-j<N>/ (hyperfine JSON and
@@ -31,6 +32,7 @@ RUNS=5
 WARMUP=1
 CORPUS="$REPO_DIR/.corpus"
 PEERS="oxlint,eslint"
+ESLINT_RUNS=1
 BUILD=1
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
@@ -50,6 +52,8 @@ while (($#)); do
     --corpus=*) CORPUS="${1#*=}"; shift ;;
     --peers) PEERS="${2-}"; shift 2 || die "$1 needs a value" ;;
     --peers=*) PEERS="${1#*=}"; shift ;;
+    --eslint-runs) ESLINT_RUNS="${2-}"; shift 2 || die "$1 needs a value" ;;
+    --eslint-runs=*) ESLINT_RUNS="${1#*=}"; shift ;;
     --no-build) BUILD=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument '$1'" ;;
@@ -57,6 +61,7 @@ while (($#)); do
 done
 positive_int --threads "$THREADS"
 positive_int --runs "$RUNS"
+positive_int --eslint-runs "$ESLINT_RUNS"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "--warmup needs a number, got '$WARMUP'"
 
 USE_OXLINT=0
@@ -119,7 +124,7 @@ fi
 OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)-j$THREADS"
 mkdir -p "$OUT"
 ln -sfn "$(basename "$OUT")" "$BENCH_DIR/results/latest-j$THREADS"
-cd "$REPO_DIR" # ESLint wants to be run from a parent of its config's folder
+cd "$REPO_DIR" # ESLint 10 run from inside the corpus folder finds no files there
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -130,7 +135,7 @@ cd "$REPO_DIR" # ESLint wants to be run from a parent of its config's folder
   echo "oxlint: $("$OXLINT" --version | sed 's/^Version: //')"
   echo "eslint: $("$ESLINT" --version)"
   echo "hyperfine: $(hyperfine --version)"
-  echo "threads: $THREADS, runs: $RUNS, warmup: $WARMUP"
+  echo "threads: $THREADS, runs: $RUNS, warmup: $WARMUP, eslint runs: $ESLINT_RUNS"
 } >"$OUT/env.txt"
 
 ESLINT_CONCURRENCY="$THREADS"
@@ -148,12 +153,9 @@ if ((USE_OXLINT)); then
   names+=(oxlint)
   commands+=("$(q "$OXLINT") -A all --threads $THREADS $(q "$CORPUS")")
 fi
-if ((USE_ESLINT)); then
-  names+=(eslint)
-  # -o: ESLint writes its JSON report (one entry per file) on every run; the
-  # last one is where its file and parse-error counts come from.
-  commands+=("$(q "$ESLINT") --config $(q "$BENCH_DIR/eslint.config.mjs") --no-inline-config --concurrency $ESLINT_CONCURRENCY -f json -o $(q "$OUT/eslint-output.json") $(q "$CORPUS")")
-fi
+# -o: ESLint writes its JSON report (one entry per file) on every run; the
+# last one is where its file and parse-error counts come from.
+ESLINT_COMMAND="$(q "$ESLINT") --config $(q "$BENCH_DIR/eslint.config.mjs") --no-inline-config --concurrency $ESLINT_CONCURRENCY -f json -o $(q "$OUT/eslint-output.json") $(q "$CORPUS")"
 
 # ---------------------------------------------------------------- what each tool checks (untimed)
 step "counting what each tool checks"
@@ -161,7 +163,7 @@ REPORT=(node "$BENCH_DIR/report.mjs")
 "$FLOOR" -j "$THREADS" --list-files --list-errors "$CORPUS" >"$OUT/files-floor.txt" 2>"$OUT/floor-stderr.txt" ||
   die "floor failed: $(tail -5 "$OUT/floor-stderr.txt")"
 "${REPORT[@]}" tool "$OUT/tool-floor.json" --list "$OUT/files-floor.txt" --floor "$OUT/floor-stderr.txt" \
-  --note "leaklint_files::discover: *.{js,mjs,cjs,jsx,ts,mts,cts,tsx} minus *.d.{ts,mts,cts}, honours .gitignore/.ignore, skips hidden folders and node_modules."
+  --note "leaklint_files::discover (crates/leaklint_files: source extensions, no declaration or *.min.* files, honours .gitignore, skips hidden folders and node_modules)."
 
 leaklint_rc=0
 "$LEAKLINT" check -j "$THREADS" --format json "$CORPUS" >"$OUT/leaklint-output.json" 2>"$OUT/leaklint-stderr.txt" || leaklint_rc=$?
@@ -173,47 +175,74 @@ if ((USE_OXLINT)); then
   "$OXLINT" -A all --threads "$THREADS" --debug=files "$CORPUS" >"$OUT/files-oxlint.txt"
   "$OXLINT" -A all --threads "$THREADS" -f json "$CORPUS" >"$OUT/oxlint-output.json" || true
   "${REPORT[@]}" tool "$OUT/tool-oxlint.json" --list "$OUT/files-oxlint.txt" --oxlint "$OUT/oxlint-output.json" \
-    --note "oxlint's own walk: *.{js,mjs,cjs,jsx,ts,mts,cts,tsx} and more, including *.d.ts, skipping *.min.* and node_modules."
+    --note "oxlint's own walk: includes *.d.ts and files under node_modules below the given path, skips *.min.*."
 fi
 
 # ---------------------------------------------------------------- timing
-# How busy the machine is without us: CPU time used by anything during one
-# second of idling, in percent of all CPUs. Other work on the machine makes
-# the timings unreliable; summary.md says so.
+# Other work on the machine makes timings unreliable; summary.md says so.
+# /proc/stat's first line: jiffies of all CPUs in user nice system idle iowait
+# irq softirq steal (steal: taken by other virtual machines on the host).
+cpu_jiffies() { # prints "busy total"
+  local c
+  read -r -a c < <(grep '^cpu ' /proc/stat)
+  echo "$((c[1] + c[2] + c[3] + c[6] + c[7] + c[8])) $((c[1] + c[2] + c[3] + c[4] + c[5] + c[6] + c[7] + c[8]))"
+}
+# Percent of all CPUs busy during one second of us doing nothing.
 cpu_busy_percent() {
   local a b
-  read -r -a a < <(grep '^cpu ' /proc/stat)
+  read -r -a a < <(cpu_jiffies)
   sleep 1
-  read -r -a b < <(grep '^cpu ' /proc/stat)
-  local total=0 i
-  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-  local idle=$((b[4] - a[4] + b[5] - a[5]))
-  echo $(((100 * (total - idle) + total / 2) / (total > 0 ? total : 1)))
+  read -r -a b < <(cpu_jiffies)
+  local total=$((b[1] - a[1]))
+  echo $(((100 * (b[0] - a[0]) + total / 2) / (total > 0 ? total : 1)))
 }
 BUSY_BEFORE="$(cpu_busy_percent)"
 LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 echo "before timing: CPU busy ${BUSY_BEFORE}% (1 s sample), load average $(cat /proc/loadavg)" >>"$OUT/env.txt"
 
-step "hyperfine: ${names[*]} (threads $THREADS, $RUNS runs, $WARMUP warm-up)"
+step "hyperfine: ${names[*]} (threads $THREADS, $RUNS runs, $WARMUP warm-up)$( ((USE_ESLINT)) && echo ", then eslint ($ESLINT_RUNS runs)")"
 hf_args=()
 for i in "${!names[@]}"; do
   hf_args+=(--command-name "${names[$i]}" "${commands[$i]}")
 done
-hyperfine -N --ignore-failure --warmup "$WARMUP" --runs "$RUNS" \
-  --export-json "$OUT/hyperfine.json" --export-markdown "$OUT/hyperfine.md" \
-  "${hf_args[@]}" >&2
+read -r -a jiffies_before < <(cpu_jiffies)
+# `time` gives the CPU time hyperfine and the benchmarked commands used; the
+# rest of the machine's busy time during the runs belongs to other processes.
+TIMEFORMAT='%3R %3U %3S'
+{
+  time {
+    hyperfine -N --ignore-failure --warmup "$WARMUP" --runs "$RUNS" \
+      --export-json "$OUT/hyperfine.json" --export-markdown "$OUT/hyperfine.md" \
+      "${hf_args[@]}" >&3 2>&3
+    if ((USE_ESLINT)); then
+      hyperfine -N --ignore-failure --warmup 0 --runs "$ESLINT_RUNS" \
+        --export-json "$OUT/hyperfine-eslint.json" --export-markdown "$OUT/hyperfine-eslint.md" \
+        --command-name eslint "$ESLINT_COMMAND" >&3 2>&3
+    fi
+  }
+} 3>&2 2>"$OUT/hyperfine-cpu.txt"
+read -r -a jiffies_after < <(cpu_jiffies)
+read -r hf_wall hf_user hf_sys <"$OUT/hyperfine-cpu.txt"
+# Other processes' share of all CPUs during the timed runs, in percent.
+BUSY_DURING="$(awk -v busy="$((jiffies_after[0] - jiffies_before[0]))" \
+  -v total="$((jiffies_after[1] - jiffies_before[1]))" -v user="$hf_user" -v sys="$hf_sys" \
+  -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    other = busy / hz - user - sys
+    if (other < 0) other = 0
+    printf "%.0f", (total > 0 ? 100 * other / (total / hz) : 0) }')"
+[[ "$BUSY_DURING" =~ ^[0-9]+$ ]] || BUSY_DURING=null
+echo "during timing: other processes used ${BUSY_DURING}% of the CPUs ($hf_wall s wall; ours: $hf_user s user, $hf_sys s system)" >>"$OUT/env.txt"
 
 if ((USE_ESLINT)); then
   "${REPORT[@]}" tool "$OUT/tool-eslint.json" --eslint "$OUT/eslint-output.json" \
-    --note "no rules (parse + eslint-scope only), bench/eslint.config.mjs: *.{js,mjs,cjs,jsx} with espree, *.{ts,mts,cts,tsx} with @typescript-eslint/parser, including *.d.ts and *.min.*, skipping node_modules."
+    --note "no rules (parse + eslint-scope only), bench/eslint.config.mjs: espree for JS, @typescript-eslint/parser for TS; includes *.d.ts and *.min.*, skips node_modules."
 fi
 
-BUSY_AFTER="$(cpu_busy_percent)"
 LOAD_AFTER="$(cut -d' ' -f1 /proc/loadavg)"
-echo "after timing: CPU busy ${BUSY_AFTER}% (1 s sample), load average $(cat /proc/loadavg)" >>"$OUT/env.txt"
+echo "after timing: load average $(cat /proc/loadavg)" >>"$OUT/env.txt"
 cat >"$OUT/meta.json" <<EOF
 {"threads": $THREADS, "runs": $RUNS, "warmup": $WARMUP, "cpus": $(nproc),
- "corpus": "$CORPUS", "busy_before": $BUSY_BEFORE, "busy_after": $BUSY_AFTER,
+ "corpus": "$CORPUS", "busy_before": $BUSY_BEFORE, "busy_during": $BUSY_DURING,
  "load_before": $LOAD_BEFORE, "load_after": $LOAD_AFTER}
 EOF
 
