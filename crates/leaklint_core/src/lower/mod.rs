@@ -12,6 +12,7 @@ mod resolve;
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
+use smallvec::SmallVec;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
@@ -85,25 +86,28 @@ enum ThisOwner {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Root {
+enum Root<'a> {
     Symbol(SymbolId),
     This(ThisOwner),
     /// An undeclared global (`process`, `setTimeout`) or a property of `global`/`window`.
-    Global(String),
+    Global(&'a str),
 }
+
+/// Property names of a path; names borrow from the source or the AST arena.
+type Props<'a> = SmallVec<[&'a str; 4]>;
 
 /// An access path: a root and static property names (`global.scheduledTasks`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct PathExpr {
-    root: Root,
-    props: Vec<String>,
+struct PathExpr<'a> {
+    root: Root<'a>,
+    props: Props<'a>,
     /// Root name as written (`this`, `req`, `global`).
-    root_name: String,
+    root_name: &'a str,
 }
 
-impl PathExpr {
+impl<'a> PathExpr<'a> {
     fn text(&self) -> String {
-        let mut s = self.root_name.clone();
+        let mut s = self.root_name.to_string();
         for p in &self.props {
             s.push('.');
             s.push_str(p);
@@ -111,7 +115,7 @@ impl PathExpr {
         s
     }
 
-    fn parent(&self) -> Option<PathExpr> {
+    fn parent(&self) -> Option<PathExpr<'a>> {
         let mut p = self.clone();
         p.props.pop()?;
         Some(p)
@@ -157,10 +161,10 @@ struct FnRef {
 }
 
 #[derive(Debug)]
-struct CallSite {
+struct CallSite<'a> {
     callee: SymbolId,
     from: FunctionId,
-    args: Vec<Option<PathExpr>>,
+    args: Vec<Option<PathExpr<'a>>>,
 }
 
 #[derive(Debug, Default)]
@@ -182,16 +186,16 @@ enum RawKind {
 }
 
 #[derive(Debug)]
-struct RawCollectionEvent {
-    target: PathExpr,
+struct RawCollectionEvent<'a> {
+    target: PathExpr<'a>,
     span: Span,
     func: FunctionId,
     kind: RawKind,
 }
 
 #[derive(Debug)]
-struct RawAssign {
-    target: PathExpr,
+struct RawAssign<'a> {
+    target: PathExpr<'a>,
     span: Span,
     func: FunctionId,
     kind: ContainerKind,
@@ -206,8 +210,8 @@ enum RawHandler {
 }
 
 #[derive(Debug)]
-struct RawListener {
-    emitter: PathExpr,
+struct RawListener<'a> {
+    emitter: PathExpr<'a>,
     event: Option<String>,
     handler: RawHandler,
     method: String,
@@ -229,7 +233,7 @@ enum GuardKey {
     Membership(u64),
 }
 
-fn path_hash(p: &PathExpr) -> u64 {
+fn path_hash(p: &PathExpr<'_>) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     p.root.hash(&mut h);
     p.props.hash(&mut h);
@@ -240,8 +244,8 @@ struct ClassCtx {
     symbol: Option<SymbolId>,
 }
 
-struct Collector<'s> {
-    source: &'s str,
+struct Collector<'a, 's> {
+    source: &'a str,
     scoping: &'s Scoping,
     functions: Vec<FnRec>,
     stack: Vec<FunctionId>,
@@ -260,20 +264,25 @@ struct Collector<'s> {
     /// How the identifier reference starting at this offset uses its symbol.
     ident_rate: HashMap<u32, Rate>,
     fn_refs: Vec<FnRef>,
-    call_sites: Vec<CallSite>,
-    collection_events: Vec<RawCollectionEvent>,
-    assigns: Vec<RawAssign>,
-    listeners: Vec<RawListener>,
+    call_sites: Vec<CallSite<'a>>,
+    collection_events: Vec<RawCollectionEvent<'a>>,
+    assigns: Vec<RawAssign<'a>>,
+    listeners: Vec<RawListener<'a>>,
     written_keys: HashSet<u64>,
     unused_results: HashSet<u32>,
-    guards: Vec<(Vec<GuardKey>, bool)>,
+    /// What the enclosing conditions read, innermost last, all frames in one
+    /// vector so entering an `if` allocates nothing.
+    guard_keys_stack: Vec<GuardKey>,
+    /// One frame per enclosing condition: where its keys start, and whether it
+    /// checks `listenerCount`/`listeners`.
+    guard_frames: Vec<(usize, bool)>,
     classes: Vec<ClassCtx>,
     class_stack: Vec<u32>,
     in_static_member: Vec<bool>,
     /// Paths handed back to a pool: `x.release()`, `pool.release(x)`.
-    released: HashSet<(Root, Vec<String>)>,
+    released: HashSet<(Root<'a>, Props<'a>)>,
     /// `this.field = binding` assignments: the binding is also reachable as the field.
-    field_aliases: Vec<(SymbolId, Root, Vec<String>)>,
+    field_aliases: Vec<(SymbolId, Root<'a>, Props<'a>)>,
     /// Start offsets of `x[k]` nodes that are assignment targets (writes, not lookups).
     assignment_targets: HashSet<u32>,
     /// Bindings declared as a dictionary (`{}`, `Object.create(null)`).
@@ -286,8 +295,8 @@ struct Collector<'s> {
     exported: HashSet<SymbolId>,
 }
 
-impl<'s> Collector<'s> {
-    fn new(source: &'s str, scoping: &'s Scoping) -> Self {
+impl<'a, 's> Collector<'a, 's> {
+    fn new(source: &'a str, scoping: &'s Scoping) -> Self {
         let module = FnRec {
             model: crate::model::Function {
                 id: FunctionId::MODULE,
@@ -327,7 +336,8 @@ impl<'s> Collector<'s> {
             listeners: Vec::new(),
             written_keys: HashSet::default(),
             unused_results: HashSet::default(),
-            guards: Vec::new(),
+            guard_keys_stack: Vec::new(),
+            guard_frames: Vec::new(),
             classes: Vec::new(),
             class_stack: Vec::new(),
             in_static_member: Vec::new(),
@@ -345,7 +355,7 @@ impl<'s> Collector<'s> {
         *self.stack.last().expect("module function is always on the stack")
     }
 
-    fn symbol_of(&self, ident: &IdentifierReference<'_>) -> Option<SymbolId> {
+    fn symbol_of(&self, ident: &IdentifierReference<'a>) -> Option<SymbolId> {
         let reference = ident.reference_id.get()?;
         self.scoping.get_reference(reference).symbol_id()
     }
@@ -376,15 +386,11 @@ impl<'s> Collector<'s> {
 
     // ------------------------------------------------------------ paths
 
-    fn path_of(&self, expr: &Expression<'_>) -> Option<PathExpr> {
+    fn path_of(&self, expr: &Expression<'a>) -> Option<PathExpr<'a>> {
         match expr.get_inner_expression() {
             Expression::Identifier(id) => Some(match self.symbol_of(id) {
-                Some(sym) => PathExpr { root: Root::Symbol(sym), props: Vec::new(), root_name: id.name.to_string() },
-                None => PathExpr {
-                    root: Root::Global(id.name.to_string()),
-                    props: Vec::new(),
-                    root_name: id.name.to_string(),
-                },
+                Some(sym) => PathExpr { root: Root::Symbol(sym), props: Props::new(), root_name: id.name.as_str() },
+                None => PathExpr { root: Root::Global(id.name.as_str()), props: Props::new(), root_name: id.name.as_str() },
             }),
             Expression::ThisExpression(_) => {
                 let owner = self.this_owner();
@@ -395,16 +401,15 @@ impl<'s> Collector<'s> {
                     },
                     _ => Root::This(owner),
                 };
-                Some(PathExpr { root, props: Vec::new(), root_name: "this".into() })
+                Some(PathExpr { root, props: Props::new(), root_name: "this" })
             }
             Expression::StaticMemberExpression(m) => {
                 let mut base = self.path_of(&m.object)?;
-                let prop = m.property.name.to_string();
-                Some(push_prop(&mut base, prop))
+                Some(push_prop(&mut base, m.property.name.as_str()))
             }
             Expression::ComputedMemberExpression(m) => {
                 let prop = match m.expression.get_inner_expression() {
-                    Expression::StringLiteral(s) => s.value.to_string(),
+                    Expression::StringLiteral(s) => s.value.as_str(),
                     _ => return None,
                 };
                 let mut base = self.path_of(&m.object)?;
@@ -412,12 +417,13 @@ impl<'s> Collector<'s> {
             }
             Expression::PrivateFieldExpression(m) => {
                 let mut base = self.path_of(&m.object)?;
-                Some(push_prop(&mut base, format!("#{}", m.field.name)))
+                // `#field`, as written in the source (keeps the `#` without allocating).
+                Some(push_prop(&mut base, &self.source[m.field.span.start as usize..m.field.span.end as usize]))
             }
             Expression::ChainExpression(chain) => match &chain.expression {
                 ChainElement::StaticMemberExpression(m) => {
                     let mut base = self.path_of(&m.object)?;
-                    Some(push_prop(&mut base, m.property.name.to_string()))
+                    Some(push_prop(&mut base, m.property.name.as_str()))
                 }
                 _ => None,
             },
@@ -442,7 +448,7 @@ impl<'s> Collector<'s> {
 
     // ------------------------------------------------------------ classification
 
-    fn container_kind(&self, expr: &Expression<'_>) -> ContainerKind {
+    fn container_kind(&self, expr: &Expression<'a>) -> ContainerKind {
         match expr.get_inner_expression() {
             Expression::ArrayExpression(_) => ContainerKind::Array,
             Expression::ObjectExpression(_) => ContainerKind::Object,
@@ -476,7 +482,7 @@ impl<'s> Collector<'s> {
         }
     }
 
-    fn key_kind(&self, expr: &Expression<'_>) -> KeyKind {
+    fn key_kind(&self, expr: &Expression<'a>) -> KeyKind {
         match expr.get_inner_expression() {
             Expression::StringLiteral(_)
             | Expression::NumericLiteral(_)
@@ -530,7 +536,7 @@ impl<'s> Collector<'s> {
         }
     }
 
-    fn stored_raw(&self, expr: &Expression<'_>) -> StoredRaw {
+    fn stored_raw(&self, expr: &Expression<'a>) -> StoredRaw {
         let inner = unwrap_bind(expr.get_inner_expression());
         let mut stored = StoredRaw::default();
         match inner {
@@ -568,7 +574,7 @@ impl<'s> Collector<'s> {
     }
 
     /// The rate at which a callback runs when passed as argument `index` of `call`.
-    fn callback_rate(&self, callee: &Expression<'_>, args: &[Argument<'_>], index: usize) -> Rate {
+    fn callback_rate(&self, callee: &Expression<'a>, args: &[Argument<'a>], index: usize) -> Rate {
         use crate::model::Lifetime::*;
         let callee = callee.get_inner_expression();
         // IIFE-style: `(function (factory) { ... })(function () { ... })` (UMD wrappers).
@@ -643,7 +649,7 @@ impl<'s> Collector<'s> {
     }
 
     /// Register the rate of a function or function-valued identifier passed as an argument.
-    fn register_argument(&mut self, expr: &Expression<'_>, rate: Rate) {
+    fn register_argument(&mut self, expr: &Expression<'a>, rate: Rate) {
         let inner = expr.get_inner_expression();
         let target = unwrap_bind(inner);
         if target.is_function() {
@@ -675,7 +681,7 @@ impl<'s> Collector<'s> {
         }
     }
 
-    fn guard_keys(&self, test: &Expression<'_>, keys: &mut Vec<GuardKey>, counts: &mut bool) {
+    fn guard_keys(&self, test: &Expression<'a>, keys: &mut Vec<GuardKey>, counts: &mut bool) {
         match test.get_inner_expression() {
             Expression::UnaryExpression(u) => self.guard_keys(&u.argument, keys, counts),
             Expression::LogicalExpression(l) => {
@@ -721,7 +727,7 @@ impl<'s> Collector<'s> {
     }
 
     /// Could this argument be (or carry) a function whose rate the call decides?
-    fn may_be_function(&self, expr: &Expression<'_>) -> bool {
+    fn may_be_function(&self, expr: &Expression<'a>) -> bool {
         match unwrap_bind(expr.get_inner_expression()) {
             e if e.is_function() => true,
             Expression::ObjectExpression(_) => true,
@@ -735,13 +741,30 @@ impl<'s> Collector<'s> {
         self.scoping.symbol_flags(symbol).contains(SymbolFlags::Function) || self.function_symbols.contains(&symbol)
     }
 
-    /// Is the current code inside a branch that runs only after a lookup in `target` missed?
-    fn after_lookup(&self, target: &PathExpr) -> bool {
-        let key = GuardKey::Membership(path_hash(target));
-        self.guards.iter().any(|(keys, _)| keys.contains(&key))
+    /// Enter code that runs only under condition `test`.
+    fn push_guard(&mut self, test: &Expression<'a>) {
+        let start = self.guard_keys_stack.len();
+        let mut counts = false;
+        // Taken out and put back so `guard_keys` can read `self` while filling it.
+        let mut keys = std::mem::take(&mut self.guard_keys_stack);
+        self.guard_keys(test, &mut keys, &mut counts);
+        self.guard_keys_stack = keys;
+        self.guard_frames.push((start, counts));
     }
 
-    fn handler_of(&self, expr: &Expression<'_>) -> RawHandler {
+    fn pop_guard(&mut self) {
+        if let Some((start, _)) = self.guard_frames.pop() {
+            self.guard_keys_stack.truncate(start);
+        }
+    }
+
+    /// Is the current code inside a branch that runs only after a lookup in `target` missed?
+    fn after_lookup(&self, target: &PathExpr<'a>) -> bool {
+        let key = GuardKey::Membership(path_hash(target));
+        self.guard_keys_stack.contains(&key)
+    }
+
+    fn handler_of(&self, expr: &Expression<'a>) -> RawHandler {
         let inner = expr.get_inner_expression();
         match inner {
             Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => {
@@ -756,10 +779,10 @@ impl<'s> Collector<'s> {
         }
     }
 
-    fn record_listener(&mut self, call: &CallExpression<'_>, member: &StaticMemberExpression<'_>, remove: bool) {
+    fn record_listener(&mut self, call: &CallExpression<'a>, member: &StaticMemberExpression<'a>, remove: bool) {
         let Some(emitter) = self.path_of(&member.object) else { return };
         let method = member.property.name.to_string();
-        let args: Vec<&Expression<'_>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        let args: Vec<&Expression<'a>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
         let event = match args.first().map(|e| e.get_inner_expression()) {
             Some(Expression::StringLiteral(s)) => Some(s.value.to_string()),
             _ => None,
@@ -781,12 +804,8 @@ impl<'s> Collector<'s> {
             Expression::BooleanLiteral(_) => false,
             _ => true,
         });
-        let mut guard_keys = Vec::new();
-        let mut guarded_by_count = false;
-        for (keys, counts) in &self.guards {
-            guard_keys.extend(keys.iter().copied());
-            guarded_by_count |= *counts;
-        }
+        let guard_keys = self.guard_keys_stack.clone();
+        let guarded_by_count = self.guard_frames.iter().any(|(_, counts)| *counts);
         let handler = if remove && method == "removeAllListeners" { RawHandler::Inline(None) } else { handler };
         self.listeners.push(RawListener {
             emitter,
@@ -803,7 +822,7 @@ impl<'s> Collector<'s> {
         });
     }
 
-    fn record_collection_call(&mut self, call: &CallExpression<'_>, member: &StaticMemberExpression<'_>) {
+    fn record_collection_call(&mut self, call: &CallExpression<'a>, member: &StaticMemberExpression<'a>) {
         let method = member.property.name.as_str();
         let relevant = known::WRITE_METHODS.contains(&method)
             || known::REMOVE_METHODS.contains(&method)
@@ -813,7 +832,7 @@ impl<'s> Collector<'s> {
             return;
         }
         let Some(target) = self.path_of(&member.object) else { return };
-        let args: Vec<&Expression<'_>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        let args: Vec<&Expression<'a>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
         let kind = if known::WRITE_METHODS.contains(&method) {
             let (key, stored) = match method {
                 "set" if args.len() >= 2 => (self.key_kind(args[0]), self.stored_raw(args[1])),
@@ -836,7 +855,7 @@ impl<'s> Collector<'s> {
         self.collection_events.push(RawCollectionEvent { target, span: span(call.span), func: self.current(), kind });
     }
 
-    fn push_collection_event(&mut self, expr: &Expression<'_>, at: oxc_span::Span, kind: RawKind) {
+    fn push_collection_event(&mut self, expr: &Expression<'a>, at: oxc_span::Span, kind: RawKind) {
         if let Some(target) = self.path_of(expr) {
             self.collection_events.push(RawCollectionEvent { target, span: span(at), func: self.current(), kind });
         }
@@ -847,8 +866,8 @@ impl<'s> Collector<'s> {
         start: u32,
         fn_span: oxc_span::Span,
         scope: Option<ScopeId>,
-        id: Option<&BindingIdentifier<'_>>,
-        params: &FormalParameters<'_>,
+        id: Option<&BindingIdentifier<'a>>,
+        params: &FormalParameters<'a>,
         is_arrow: bool,
     ) -> FunctionId {
         let id_fn = FunctionId(self.functions.len() as u32);
@@ -935,14 +954,14 @@ impl<'s> Collector<'s> {
     }
 }
 
-fn push_prop(base: &mut PathExpr, prop: String) -> PathExpr {
+fn push_prop<'a>(base: &mut PathExpr<'a>, prop: &'a str) -> PathExpr<'a> {
     // `global.x`, `globalThis.x`, `window.x`: the property itself is the global.
     if let Root::Global(g) = &base.root
         && base.props.is_empty()
-        && known::GLOBAL_OBJECTS.contains(&g.as_str())
+        && known::GLOBAL_OBJECTS.contains(g)
     {
         let mut p = base.clone();
-        p.root = Root::Global(prop.clone());
+        p.root = Root::Global(prop);
         p.props.push(prop);
         return p;
     }
@@ -984,11 +1003,19 @@ fn is_request_like_name(name: &str) -> bool {
 }
 
 /// `exports.x`, `module.exports`, `module.exports.x`.
-fn is_exports_path(p: &PathExpr) -> bool {
+fn is_exports_path(p: &PathExpr<'_>) -> bool {
     match &p.root {
-        Root::Global(g) if g == "exports" => true,
-        Root::Global(g) if g == "module" => p.props.first().is_some_and(|x| x == "exports"),
+        Root::Global(g) => *g == "exports" || (*g == "module" && p.props.first() == Some(&"exports")),
         _ => false,
+    }
+}
+
+/// A property key's name, borrowed from the AST.
+fn static_key_str<'a>(key: &PropertyKey<'a>) -> Option<&'a str> {
+    match key {
+        PropertyKey::StaticIdentifier(id) => Some(id.name.as_str()),
+        PropertyKey::StringLiteral(s) => Some(s.value.as_str()),
+        _ => None,
     }
 }
 
@@ -998,7 +1025,7 @@ fn static_key_name(key: &PropertyKey<'_>) -> Option<String> {
 
 // ---------------------------------------------------------------- the walk
 
-impl<'a> Visit<'a> for Collector<'_> {
+impl<'a> Visit<'a> for Collector<'a, '_> {
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
         let id = self.enter_function(it.span.start, it.span, it.scope_id.get(), it.id.as_ref(), &it.params, false);
         let _ = id;
@@ -1065,10 +1092,12 @@ impl<'a> Visit<'a> for Collector<'_> {
                     (true, None) => None,
                     (false, _) => Some(Root::This(ThisOwner::Class(class))),
                 };
-                if let Some(root) = root {
+                if let (Some(root), Some(key)) = (root, static_key_str(&it.key)) {
                     let kind = self.container_kind(value);
+                    let mut props = Props::new();
+                    props.push(key);
                     self.assigns.push(RawAssign {
-                        target: PathExpr { root, props: vec![name], root_name: "this".into() },
+                        target: PathExpr { root, props, root_name: "this" },
                         span: span(it.span),
                         func: self.current(),
                         kind,
@@ -1105,7 +1134,7 @@ impl<'a> Visit<'a> for Collector<'_> {
                     (b.name.to_string(), kind)
                 });
             }
-            let root_name = b.name.to_string();
+            let root_name = b.name.as_str();
             if self.scoping.symbol_flags(sym).contains(SymbolFlags::ConstVariable)
                 && matches!(
                     init.get_inner_expression(),
@@ -1120,7 +1149,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             }
             let func = self.current();
             self.assigns.push(RawAssign {
-                target: PathExpr { root: Root::Symbol(sym), props: Vec::new(), root_name: root_name.clone() },
+                target: PathExpr { root: Root::Symbol(sym), props: Props::new(), root_name },
                 span: span(it.span),
                 func,
                 kind,
@@ -1130,16 +1159,14 @@ impl<'a> Visit<'a> for Collector<'_> {
             if let Expression::ObjectExpression(obj) = init.get_inner_expression() {
                 for prop in &obj.properties {
                     if let ObjectPropertyKind::ObjectProperty(p) = prop
-                        && let Some(key) = static_key_name(&p.key)
+                        && let Some(key) = static_key_str(&p.key)
                     {
                         let kind = self.container_kind(&p.value);
                         if kind != ContainerKind::Unknown {
+                            let mut props = Props::new();
+                            props.push(key);
                             self.assigns.push(RawAssign {
-                                target: PathExpr {
-                                    root: Root::Symbol(sym),
-                                    props: vec![key],
-                                    root_name: root_name.clone(),
-                                },
+                                target: PathExpr { root: Root::Symbol(sym), props, root_name },
                                 span: span(p.span),
                                 func,
                                 kind,
@@ -1158,12 +1185,12 @@ impl<'a> Visit<'a> for Collector<'_> {
         let target_path = match &it.left {
             AssignmentTarget::AssignmentTargetIdentifier(id) => match self.symbol_of(id) {
                 Some(sym) => {
-                    Some(PathExpr { root: Root::Symbol(sym), props: Vec::new(), root_name: id.name.to_string() })
+                    Some(PathExpr { root: Root::Symbol(sym), props: Props::new(), root_name: id.name.as_str() })
                 }
                 None => Some(PathExpr {
-                    root: Root::Global(id.name.to_string()),
-                    props: Vec::new(),
-                    root_name: id.name.to_string(),
+                    root: Root::Global(id.name.as_str()),
+                    props: Props::new(),
+                    root_name: id.name.as_str(),
                 }),
             },
             AssignmentTarget::ComputedMemberExpression(m) => {
@@ -1195,14 +1222,23 @@ impl<'a> Visit<'a> for Collector<'_> {
             }
             other => other.as_member_expression().and_then(|m| {
                 let obj = self.path_of(m.object())?;
-                let name = m.static_property_name()?;
-                Some(push_prop(&mut obj.clone(), name.to_string()))
+                let name = match m {
+                    MemberExpression::StaticMemberExpression(e) => e.property.name.as_str(),
+                    MemberExpression::ComputedMemberExpression(e) => match e.expression.get_inner_expression() {
+                        Expression::StringLiteral(lit) => lit.value.as_str(),
+                        _ => return None,
+                    },
+                    MemberExpression::PrivateFieldExpression(e) => {
+                        &self.source[e.field.span.start as usize..e.field.span.end as usize]
+                    }
+                };
+                Some(push_prop(&mut obj.clone(), name))
             }),
         };
         self.written_keys.insert(self.text_hash(it.left.span()));
         if let Some(target) = target_path {
             // `arr.length = 0` empties an array.
-            if target.props.last().is_some_and(|p| p == "length")
+            if target.props.last().is_some_and(|p| *p == "length")
                 && let Some(parent) = target.parent()
             {
                 self.collection_events.push(RawCollectionEvent {
@@ -1214,7 +1250,7 @@ impl<'a> Visit<'a> for Collector<'_> {
             }
             let right = unwrap_bind(it.right.get_inner_expression());
             let is_proto = target.props.len() >= 2 && target.props[target.props.len() - 2] == "prototype";
-            let is_proto_object = target.props.last().is_some_and(|p| p == "prototype");
+            let is_proto_object = target.props.last().is_some_and(|p| *p == "prototype");
             let rate = if is_exports_path(&target) {
                 Some(Rate::Fixed(Repeatable, format!("exported as `{}`", target.text()).into()))
             } else if is_proto || matches!(target.root, Root::This(_)) {
@@ -1233,8 +1269,8 @@ impl<'a> Visit<'a> for Collector<'_> {
                 if let Some(owner) = proto_owner {
                     self.fn_proto_owner.insert(right.span().start, owner);
                 }
-                let name = target.props.last().cloned().unwrap_or_else(|| target.root_name.clone());
-                self.fn_names.entry(right.span().start).or_insert((name, FunctionKind::Expression));
+                let name = target.props.last().copied().unwrap_or(target.root_name);
+                self.fn_names.entry(right.span().start).or_insert((name.to_string(), FunctionKind::Expression));
                 if !std::ptr::eq(right, it.right.get_inner_expression()) {
                     self.fn_binds_this.insert(right.span().start);
                 }
@@ -1573,56 +1609,46 @@ impl<'a> Visit<'a> for Collector<'_> {
     }
 
     fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
-        let mut keys = Vec::new();
-        let mut counts = false;
-        self.guard_keys(&it.test, &mut keys, &mut counts);
         self.visit_expression(&it.test);
-        self.guards.push((keys, counts));
+        self.push_guard(&it.test);
         self.visit_statement(&it.consequent);
         if let Some(alt) = &it.alternate {
             self.visit_statement(alt);
         }
-        self.guards.pop();
+        self.pop_guard();
     }
 
     fn visit_conditional_expression(&mut self, it: &ConditionalExpression<'a>) {
-        let mut keys = Vec::new();
-        let mut counts = false;
-        self.guard_keys(&it.test, &mut keys, &mut counts);
         self.visit_expression(&it.test);
-        self.guards.push((keys, counts));
+        self.push_guard(&it.test);
         self.visit_expression(&it.consequent);
         self.visit_expression(&it.alternate);
-        self.guards.pop();
+        self.pop_guard();
     }
 
     fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {
         // `initialized || server.on(...)`: the right side only runs under a condition.
-        let mut keys = Vec::new();
-        let mut counts = false;
-        self.guard_keys(&it.left, &mut keys, &mut counts);
         self.visit_expression(&it.left);
-        self.guards.push((keys, counts));
+        self.push_guard(&it.left);
         self.visit_expression(&it.right);
-        self.guards.pop();
+        self.pop_guard();
     }
 
     fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
         // `if (done) return;` guards every statement after it in the same list.
-        let depth = self.guards.len();
+        let depth = self.guard_frames.len();
         for stmt in it {
             self.visit_statement(stmt);
             if let Statement::IfStatement(s) = stmt
                 && s.alternate.is_none()
                 && exits(&s.consequent)
             {
-                let mut keys = Vec::new();
-                let mut counts = false;
-                self.guard_keys(&s.test, &mut keys, &mut counts);
-                self.guards.push((keys, counts));
+                self.push_guard(&s.test);
             }
         }
-        self.guards.truncate(depth);
+        while self.guard_frames.len() > depth {
+            self.pop_guard();
+        }
     }
 }
 

@@ -21,7 +21,7 @@ struct Lifetimes {
     entry: Vec<Option<Span>>,
 }
 
-pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
+pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
     let fn_by_symbol: HashMap<SymbolId, FunctionId> = c
         .functions
         .iter()
@@ -172,16 +172,20 @@ pub(super) fn resolve(mut c: Collector<'_>) -> FileModel {
     }
     events.sort_by_key(|e| (e.span.start, e.span.end));
 
-    let mut functions: Vec<crate::model::Function> = Vec::with_capacity(c.functions.len());
-    for f in &c.functions {
-        let mut m = f.model.clone();
-        let i = m.id.0 as usize;
-        m.lifetime = lifetimes.life[i];
-        m.lifetime_reason = lifetimes.reason[i].clone();
-        m.entry_span = lifetimes.entry[i];
-        functions.push(m);
-    }
-    FileModel { functions, values: resolver.values, events }
+    let values = resolver.values;
+    let Lifetimes { life, reason, entry } = lifetimes;
+    let functions = c
+        .functions
+        .into_iter()
+        .zip(life.into_iter().zip(reason).zip(entry))
+        .map(|(f, ((lifetime, lifetime_reason), entry_span))| crate::model::Function {
+            lifetime,
+            lifetime_reason,
+            entry_span,
+            ..f.model
+        })
+        .collect();
+    FileModel { functions, values, events }
 }
 
 fn request_shape(params: &[String]) -> Option<String> {
@@ -202,7 +206,7 @@ fn request_shape(params: &[String]) -> Option<String> {
     None
 }
 
-fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> Lifetimes {
+fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> Lifetimes {
     let n = c.functions.len();
     let mut refs_by_symbol: HashMap<SymbolId, Vec<usize>> = HashMap::default();
     for (i, r) in c.fn_refs.iter().enumerate() {
@@ -213,7 +217,7 @@ fn decide_lifetimes(c: &Collector<'_>, fn_by_symbol: &HashMap<SymbolId, Function
     let shapes: Vec<Option<String>> = c.functions.iter().map(|f| request_shape(&f.model.params)).collect();
     let mut lt = Lifetimes {
         life: vec![Lifetime::Startup; n],
-        reason: vec![String::from("module top level"); n],
+        reason: vec![String::new(); n],
         entry: vec![None; n],
     };
     for _ in 0..MAX_ROUNDS {
@@ -315,8 +319,8 @@ enum Why<'x> {
     RouteExport(&'x str),
 }
 
-struct Ctx<'a, 's> {
-    c: &'a Collector<'s>,
+struct Ctx<'a, 'p, 's> {
+    c: &'a Collector<'p, 's>,
     declaring: &'a HashMap<SymbolId, FunctionId>,
     request_scoped: &'a HashSet<SymbolId>,
     fn_by_start: &'a HashMap<u32, FunctionId>,
@@ -324,7 +328,7 @@ struct Ctx<'a, 's> {
     pooled: &'a HashSet<SymbolId>,
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_, '_, '_> {
     fn name(&self, s: SymbolId) -> String {
         self.c.scoping.symbol_name(s).to_string()
     }
@@ -375,12 +379,12 @@ impl Ctx<'_, '_> {
     }
 }
 
-struct Resolver<'a> {
+struct Resolver<'a, 'p> {
     lifetimes: &'a Lifetimes,
     fn_by_symbol: &'a HashMap<SymbolId, FunctionId>,
     call_sites: HashMap<SymbolId, Vec<usize>>,
     values: Vec<Value>,
-    value_index: HashMap<(Root, Vec<String>), ValueId>,
+    value_index: HashMap<(Root<'p>, super::Props<'p>), ValueId>,
     /// Memo of `param_longevity`: helpers called from many places would
     /// otherwise be re-walked once per call site, per level.
     param_memo: std::cell::RefCell<HashMap<(FunctionId, usize), Option<Longevity>>>,
@@ -389,10 +393,10 @@ struct Resolver<'a> {
 /// Argument-to-parameter resolution follows calls this many levels deep.
 const MAX_PARAM_DEPTH: u32 = 4;
 
-impl Resolver<'_> {
+impl<'p> Resolver<'_, 'p> {
     /// The value for `path`. Longevity is only worked out for writes: the rules
     /// ask it of values that grow, and it is the costly part.
-    fn value_for(&mut self, ctx: &Ctx<'_, '_>, path: &PathExpr, at: FunctionId, is_write: bool) -> Option<ValueId> {
+    fn value_for(&mut self, ctx: &Ctx<'_, 'p, '_>, path: &PathExpr<'p>, at: FunctionId, is_write: bool) -> Option<ValueId> {
         let key = (path.root.clone(), path.props.clone());
         if let Some(&id) = self.value_index.get(&key) {
             if is_write && self.values[id.0 as usize].longevity.is_none() {
@@ -408,15 +412,15 @@ impl Resolver<'_> {
     }
 
     /// Why the value at `path`, used from function `at`, outlives `at`'s run (if it does).
-    fn longevity(&self, ctx: &Ctx<'_, '_>, path: &PathExpr, at: FunctionId, depth: u32) -> Option<Longevity> {
+    fn longevity(&self, ctx: &Ctx<'_, 'p, '_>, path: &PathExpr<'p>, at: FunctionId, depth: u32) -> Option<Longevity> {
         let life = |f: FunctionId| self.lifetimes.life[f.0 as usize];
         match &path.root {
             Root::Global(name) => {
-                if name == "process" {
+                if *name == "process" {
                     Some(Longevity::Process)
                 } else if is_exports_path(path) {
                     Some(Longevity::Exported)
-                } else if name == "module" || name == "require" || name == "arguments" || name == "undefined" {
+                } else if matches!(*name, "module" | "require" | "arguments" | "undefined") {
                     None
                 } else {
                     Some(Longevity::Global)
@@ -439,12 +443,12 @@ impl Resolver<'_> {
                 }
                 let decl_rec = &ctx.c.functions[decl.0 as usize];
                 if let Some(index) = decl_rec.param_symbols.iter().position(|p| p == sym) {
-                    let last = path.props.last().map(String::as_str);
+                    let last = path.props.last().copied();
                     let request_param = life(decl) == Lifetime::PerRequest && index < 2;
                     if matches!(last, Some("server")) || (request_param && matches!(last, Some("app"))) {
                         return Some(Longevity::Server);
                     }
-                    if request_param && path.props.iter().any(|p| p == "socket" || p == "connection") {
+                    if request_param && path.props.iter().any(|p| matches!(*p, "socket" | "connection")) {
                         return Some(Longevity::KeepAliveSocket);
                     }
                     if path.props.is_empty() && ctx.pooled.contains(sym) {
@@ -473,7 +477,7 @@ impl Resolver<'_> {
 
     /// Longevity of parameter `index` of `func`: the first local call that passes a long-lived
     /// value decides (that call path leaks even if others pass short-lived ones).
-    fn param_longevity(&self, ctx: &Ctx<'_, '_>, func: FunctionId, index: usize, depth: u32) -> Option<Longevity> {
+    fn param_longevity(&self, ctx: &Ctx<'_, 'p, '_>, func: FunctionId, index: usize, depth: u32) -> Option<Longevity> {
         if let Some(known) = self.param_memo.borrow().get(&(func, index)) {
             return *known;
         }
@@ -484,7 +488,7 @@ impl Resolver<'_> {
 
     fn param_longevity_uncached(
         &self,
-        ctx: &Ctx<'_, '_>,
+        ctx: &Ctx<'_, 'p, '_>,
         func: FunctionId,
         index: usize,
         depth: u32,
