@@ -12,8 +12,8 @@ mod resolve;
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
-use smallvec::SmallVec;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use smallvec::SmallVec;
 use std::path::Path;
 
 use oxc_allocator::Allocator;
@@ -390,7 +390,9 @@ impl<'a, 's> Collector<'a, 's> {
         match expr.get_inner_expression() {
             Expression::Identifier(id) => Some(match self.symbol_of(id) {
                 Some(sym) => PathExpr { root: Root::Symbol(sym), props: Props::new(), root_name: id.name.as_str() },
-                None => PathExpr { root: Root::Global(id.name.as_str()), props: Props::new(), root_name: id.name.as_str() },
+                None => {
+                    PathExpr { root: Root::Global(id.name.as_str()), props: Props::new(), root_name: id.name.as_str() }
+                }
             }),
             Expression::ThisExpression(_) => {
                 let owner = self.this_owner();

@@ -215,11 +215,7 @@ fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, Func
         }
     }
     let shapes: Vec<Option<String>> = c.functions.iter().map(|f| request_shape(&f.model.params)).collect();
-    let mut lt = Lifetimes {
-        life: vec![Lifetime::Startup; n],
-        reason: vec![String::new(); n],
-        entry: vec![None; n],
-    };
+    let mut lt = Lifetimes { life: vec![Lifetime::Startup; n], reason: vec![String::new(); n], entry: vec![None; n] };
     for _ in 0..MAX_ROUNDS {
         let mut changed = false;
         for (i, f) in c.functions.iter().enumerate().skip(1) {
@@ -396,7 +392,13 @@ const MAX_PARAM_DEPTH: u32 = 4;
 impl<'p> Resolver<'_, 'p> {
     /// The value for `path`. Longevity is only worked out for writes: the rules
     /// ask it of values that grow, and it is the costly part.
-    fn value_for(&mut self, ctx: &Ctx<'_, 'p, '_>, path: &PathExpr<'p>, at: FunctionId, is_write: bool) -> Option<ValueId> {
+    fn value_for(
+        &mut self,
+        ctx: &Ctx<'_, 'p, '_>,
+        path: &PathExpr<'p>,
+        at: FunctionId,
+        is_write: bool,
+    ) -> Option<ValueId> {
         let key = (path.root.clone(), path.props.clone());
         if let Some(&id) = self.value_index.get(&key) {
             if is_write && self.values[id.0 as usize].longevity.is_none() {
