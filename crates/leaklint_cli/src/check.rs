@@ -160,7 +160,13 @@ mod tests {
         let missing = dir.path().join("missing");
         let report = check_paths(&[dir.path().to_path_buf(), missing], Some(dir.path()), &stub);
         let kinds: Vec<_> = report.file_errors().iter().map(|e| (e.path.as_str(), e.kind)).collect();
-        assert_eq!(kinds, [("bin.js", FailureKind::Binary), ("missing", FailureKind::NotFound)]);
+        assert_eq!(
+            kinds,
+            [
+                ("bin.js", FailureKind::File(leaklint_files::FileErrorKind::Binary)),
+                ("missing", FailureKind::File(leaklint_files::FileErrorKind::NotFound))
+            ]
+        );
         assert_eq!(report.files_checked(), 1);
     }
 

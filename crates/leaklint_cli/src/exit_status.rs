@@ -19,8 +19,9 @@ impl ExitStatus {
     /// `report` must be the full report, before `--quiet` removes warnings:
     /// as in ESLint, `--max-warnings` still counts the warnings `--quiet` hides.
     pub fn of(report: &Report, max_warnings: Option<usize>) -> Self {
-        let failure =
-            report.file_errors().iter().any(|e| matches!(e.kind, FailureKind::NotFound | FailureKind::InternalError));
+        let failure = report.file_errors().iter().any(|e| {
+            matches!(e.kind, FailureKind::File(leaklint_files::FileErrorKind::NotFound) | FailureKind::InternalError)
+        });
         if failure {
             return ExitStatus::Failure;
         }
@@ -98,12 +99,12 @@ mod tests {
     fn files_that_could_not_be_checked_are_one() {
         for kind in [
             FailureKind::SyntaxError,
-            FailureKind::Unreadable,
-            FailureKind::Binary,
-            FailureKind::NotUtf8,
-            FailureKind::TooLarge,
-            FailureKind::SymlinkLoop,
-            FailureKind::InvalidIgnoreFile,
+            FailureKind::File(leaklint_files::FileErrorKind::Unreadable),
+            FailureKind::File(leaklint_files::FileErrorKind::Binary),
+            FailureKind::File(leaklint_files::FileErrorKind::NotUtf8),
+            FailureKind::File(leaklint_files::FileErrorKind::TooLarge),
+            FailureKind::File(leaklint_files::FileErrorKind::SymlinkLoop),
+            FailureKind::File(leaklint_files::FileErrorKind::InvalidIgnoreFile),
         ] {
             assert_eq!(ExitStatus::of(&report(vec![], &[kind]), None), ExitStatus::Problems, "{kind:?}");
         }
@@ -111,7 +112,7 @@ mod tests {
 
     #[test]
     fn missing_path_or_internal_error_is_two_even_with_other_problems() {
-        for kind in [FailureKind::NotFound, FailureKind::InternalError] {
+        for kind in [FailureKind::File(leaklint_files::FileErrorKind::NotFound), FailureKind::InternalError] {
             let r = report(vec![finding(Severity::Error, 0)], &[FailureKind::SyntaxError, kind]);
             assert_eq!(ExitStatus::of(&r, None), ExitStatus::Failure, "{kind:?}");
         }

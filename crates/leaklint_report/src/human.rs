@@ -183,7 +183,7 @@ mod tests {
             vec![
                 FileErrorOut {
                     path: "b.js".into(),
-                    kind: FailureKind::Binary,
+                    kind: FailureKind::File(leaklint_files::FileErrorKind::Binary),
                     message: "binary file".into(),
                     line: None,
                     column: None,

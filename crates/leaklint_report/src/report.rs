@@ -123,13 +123,8 @@ impl FileResult {
 /// arise while checking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FailureKind {
-    NotFound,
-    Unreadable,
-    TooLarge,
-    Binary,
-    NotUtf8,
-    SymlinkLoop,
-    InvalidIgnoreFile,
+    /// Found or read, but not usable (see [`FileErrorKind`]).
+    File(FileErrorKind),
     /// The parser rejected the file.
     SyntaxError,
     /// A bug in leaklint (a panic) while checking the file.
@@ -140,13 +135,7 @@ impl FailureKind {
     /// Stable snake_case name, used in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
-            FailureKind::NotFound => FileErrorKind::NotFound.as_str(),
-            FailureKind::Unreadable => FileErrorKind::Unreadable.as_str(),
-            FailureKind::TooLarge => FileErrorKind::TooLarge.as_str(),
-            FailureKind::Binary => FileErrorKind::Binary.as_str(),
-            FailureKind::NotUtf8 => FileErrorKind::NotUtf8.as_str(),
-            FailureKind::SymlinkLoop => FileErrorKind::SymlinkLoop.as_str(),
-            FailureKind::InvalidIgnoreFile => FileErrorKind::InvalidIgnoreFile.as_str(),
+            FailureKind::File(kind) => kind.as_str(),
             FailureKind::SyntaxError => "syntax_error",
             FailureKind::InternalError => "internal_error",
         }
@@ -155,15 +144,7 @@ impl FailureKind {
 
 impl From<FileErrorKind> for FailureKind {
     fn from(kind: FileErrorKind) -> Self {
-        match kind {
-            FileErrorKind::NotFound => FailureKind::NotFound,
-            FileErrorKind::Unreadable => FailureKind::Unreadable,
-            FileErrorKind::TooLarge => FailureKind::TooLarge,
-            FileErrorKind::Binary => FailureKind::Binary,
-            FileErrorKind::NotUtf8 => FailureKind::NotUtf8,
-            FileErrorKind::SymlinkLoop => FailureKind::SymlinkLoop,
-            FileErrorKind::InvalidIgnoreFile => FailureKind::InvalidIgnoreFile,
-        }
+        FailureKind::File(kind)
     }
 }
 
