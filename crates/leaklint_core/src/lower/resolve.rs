@@ -382,8 +382,9 @@ struct Resolver<'a, 'p> {
     values: Vec<Value>,
     value_index: HashMap<(Root<'p>, super::Props<'p>), ValueId>,
     /// Memo of `param_longevity`: helpers called from many places would
-    /// otherwise be re-walked once per call site, per level.
-    param_memo: std::cell::RefCell<HashMap<(FunctionId, usize), Option<Longevity>>>,
+    /// otherwise be re-walked once per call site, per level. Keyed by depth
+    /// too, so an answer cut short by the depth limit is never reused nearer the top.
+    param_memo: std::cell::RefCell<HashMap<(FunctionId, usize, u32), Option<Longevity>>>,
 }
 
 /// Argument-to-parameter resolution follows calls this many levels deep.
@@ -480,11 +481,11 @@ impl<'p> Resolver<'_, 'p> {
     /// Longevity of parameter `index` of `func`: the first local call that passes a long-lived
     /// value decides (that call path leaks even if others pass short-lived ones).
     fn param_longevity(&self, ctx: &Ctx<'_, 'p, '_>, func: FunctionId, index: usize, depth: u32) -> Option<Longevity> {
-        if let Some(known) = self.param_memo.borrow().get(&(func, index)) {
+        if let Some(known) = self.param_memo.borrow().get(&(func, index, depth)) {
             return *known;
         }
         let found = self.param_longevity_uncached(ctx, func, index, depth);
-        self.param_memo.borrow_mut().insert((func, index), found);
+        self.param_memo.borrow_mut().insert((func, index, depth), found);
         found
     }
 
