@@ -108,6 +108,9 @@ pub const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift"];
 /// Collection methods that remove entries.
 pub const REMOVE_METHODS: &[&str] = &["delete", "clear", "splice", "shift", "pop"];
 
+/// Collection methods that look one entry up.
+pub const LOOKUP_METHODS: &[&str] = &["get", "has"];
+
 /// Collection methods that walk the entries.
 pub const ITERATE_METHODS: &[&str] = &[
     "forEach",

@@ -224,6 +224,31 @@ struct RawListener<'a> {
     guarded_by_count: bool,
 }
 
+/// What a method call does to the collection it is called on.
+#[derive(Clone, Copy)]
+enum CollectionMethod {
+    Write,
+    Remove,
+    Iterate,
+    Lookup,
+}
+
+impl CollectionMethod {
+    fn of(method: &str) -> Option<Self> {
+        if known::WRITE_METHODS.contains(&method) {
+            Some(Self::Write)
+        } else if known::REMOVE_METHODS.contains(&method) {
+            Some(Self::Remove)
+        } else if known::ITERATE_METHODS.contains(&method) {
+            Some(Self::Iterate)
+        } else if known::LOOKUP_METHODS.contains(&method) {
+            Some(Self::Lookup)
+        } else {
+            None
+        }
+    }
+}
+
 /// Something an `if` (or `&&`, `?:`) condition reads, by hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum GuardKey {
@@ -405,23 +430,6 @@ impl<'a, 's> Collector<'a, 's> {
                 };
                 Some(PathExpr { root, props: Props::new(), root_name: "this" })
             }
-            Expression::StaticMemberExpression(m) => {
-                let mut base = self.path_of(&m.object)?;
-                Some(push_prop(&mut base, m.property.name.as_str()))
-            }
-            Expression::ComputedMemberExpression(m) => {
-                let prop = match m.expression.get_inner_expression() {
-                    Expression::StringLiteral(s) => s.value.as_str(),
-                    _ => return None,
-                };
-                let mut base = self.path_of(&m.object)?;
-                Some(push_prop(&mut base, prop))
-            }
-            Expression::PrivateFieldExpression(m) => {
-                let mut base = self.path_of(&m.object)?;
-                // `#field`, as written in the source (keeps the `#` without allocating).
-                Some(push_prop(&mut base, &self.source[m.field.span.start as usize..m.field.span.end as usize]))
-            }
             Expression::ChainExpression(chain) => match &chain.expression {
                 ChainElement::StaticMemberExpression(m) => {
                     let mut base = self.path_of(&m.object)?;
@@ -429,8 +437,25 @@ impl<'a, 's> Collector<'a, 's> {
                 }
                 _ => None,
             },
-            _ => None,
+            other => other.as_member_expression().and_then(|m| self.member_path(m)),
         }
+    }
+
+    /// `a.b`, `a["b"]`, `a.#b` as a path; computed keys other than string literals have none.
+    fn member_path(&self, m: &MemberExpression<'a>) -> Option<PathExpr<'a>> {
+        let name = match m {
+            MemberExpression::StaticMemberExpression(e) => e.property.name.as_str(),
+            MemberExpression::ComputedMemberExpression(e) => match e.expression.get_inner_expression() {
+                Expression::StringLiteral(lit) => lit.value.as_str(),
+                _ => return None,
+            },
+            // `#field`, as written in the source (keeps the `#` without allocating).
+            MemberExpression::PrivateFieldExpression(e) => {
+                &self.source[e.field.span.start as usize..e.field.span.end as usize]
+            }
+        };
+        let mut base = self.path_of(m.object())?;
+        Some(push_prop(&mut base, name))
     }
 
     /// Hash of a node's source text with whitespace removed: identifies flags in
@@ -826,33 +851,25 @@ impl<'a, 's> Collector<'a, 's> {
 
     fn record_collection_call(&mut self, call: &CallExpression<'a>, member: &StaticMemberExpression<'a>) {
         let method = member.property.name.as_str();
-        let relevant = known::WRITE_METHODS.contains(&method)
-            || known::REMOVE_METHODS.contains(&method)
-            || known::ITERATE_METHODS.contains(&method)
-            || matches!(method, "get" | "has");
-        if !relevant {
-            return;
-        }
+        // Classify by name before building the receiver's path: most calls are not on collections.
+        let Some(class) = CollectionMethod::of(method) else { return };
         let Some(target) = self.path_of(&member.object) else { return };
         let args: Vec<&Expression<'a>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
-        let kind = if known::WRITE_METHODS.contains(&method) {
-            let (key, stored) = match method {
-                "set" if args.len() >= 2 => (self.key_kind(args[0]), self.stored_raw(args[1])),
-                "add" if !args.is_empty() => (self.key_kind(args[0]), self.stored_raw(args[0])),
-                "push" | "unshift" if !call.arguments.is_empty() => {
-                    (KeyKind::Unknown, args.first().map(|a| self.stored_raw(a)).unwrap_or_default())
-                }
-                _ => return,
-            };
-            RawKind::Write { method: method.to_string(), key, stored, after_lookup: self.after_lookup(&target) }
-        } else if known::REMOVE_METHODS.contains(&method) {
-            RawKind::Remove { method: method.to_string() }
-        } else if known::ITERATE_METHODS.contains(&method) {
-            RawKind::Iterate
-        } else if matches!(method, "get" | "has") {
-            RawKind::Lookup
-        } else {
-            return;
+        let kind = match class {
+            CollectionMethod::Write => {
+                let (key, stored) = match method {
+                    "set" if args.len() >= 2 => (self.key_kind(args[0]), self.stored_raw(args[1])),
+                    "add" if !args.is_empty() => (self.key_kind(args[0]), self.stored_raw(args[0])),
+                    "push" | "unshift" if !call.arguments.is_empty() => {
+                        (KeyKind::Unknown, args.first().map(|a| self.stored_raw(a)).unwrap_or_default())
+                    }
+                    _ => return,
+                };
+                RawKind::Write { method: method.to_string(), key, stored, after_lookup: self.after_lookup(&target) }
+            }
+            CollectionMethod::Remove => RawKind::Remove { method: method.to_string() },
+            CollectionMethod::Iterate => RawKind::Iterate,
+            CollectionMethod::Lookup => RawKind::Lookup,
         };
         self.collection_events.push(RawCollectionEvent { target, span: span(call.span), func: self.current(), kind });
     }
@@ -1029,8 +1046,7 @@ fn static_key_name(key: &PropertyKey<'_>) -> Option<String> {
 
 impl<'a> Visit<'a> for Collector<'a, '_> {
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
-        let id = self.enter_function(it.span.start, it.span, it.scope_id.get(), it.id.as_ref(), &it.params, false);
-        let _ = id;
+        self.enter_function(it.span.start, it.span, it.scope_id.get(), it.id.as_ref(), &it.params, false);
         self.in_static_member.push(false);
         walk::walk_function(self, it, flags);
         self.in_static_member.pop();
@@ -1222,20 +1238,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 }
                 None
             }
-            other => other.as_member_expression().and_then(|m| {
-                let obj = self.path_of(m.object())?;
-                let name = match m {
-                    MemberExpression::StaticMemberExpression(e) => e.property.name.as_str(),
-                    MemberExpression::ComputedMemberExpression(e) => match e.expression.get_inner_expression() {
-                        Expression::StringLiteral(lit) => lit.value.as_str(),
-                        _ => return None,
-                    },
-                    MemberExpression::PrivateFieldExpression(e) => {
-                        &self.source[e.field.span.start as usize..e.field.span.end as usize]
-                    }
-                };
-                Some(push_prop(&mut obj.clone(), name))
-            }),
+            other => other.as_member_expression().and_then(|m| self.member_path(m)),
         };
         self.written_keys.insert(self.text_hash(it.left.span()));
         if let Some(target) = target_path {
