@@ -57,6 +57,7 @@ mod tests {
             label: String::new(),
             related: vec![],
             help: String::new(),
+            fixes: Vec::new(),
         }
     }
 

@@ -15,7 +15,7 @@ pub mod span;
 
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity, apply_edits};
 pub use model::FileModel;
 pub use rule::{Finding, Rule, RuleContext, RuleMeta};
 pub use span::{LineIndex, Position, Span};
@@ -34,23 +34,68 @@ pub struct ActiveRule<'r> {
     pub severity: Severity,
 }
 
-/// Parse `source` (file type from `path`'s extension) and build its model.
-pub fn build_model(path: &Path, source: &str) -> Result<FileModel, SyntaxError> {
-    lower::build(path, source)
+/// Project knowledge that comes from configuration rather than from the code
+/// (see `.leaklintrc.json`). The default is what leaklint knows on its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Extra long-lived emitters, as access paths (`bus`, `app.events`).
+    pub long_lived_emitters: Vec<String>,
+    /// Extra functions or methods whose callback argument runs once per
+    /// request (`registerHandler`, `router.route`), for in-house frameworks.
+    pub request_registrars: Vec<String>,
+    /// Extra objects that must be built once, not per call.
+    pub per_call_factories: Vec<FactorySpec>,
 }
 
-/// Build the model and run `rules` on it. Diagnostics come back sorted by
-/// position, then rule id.
+/// A factory whose result is meant to be created once (`new Ajv()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactorySpec {
+    /// npm package the export comes from (`ajv`).
+    pub package: String,
+    /// Export name; `default` for the default export. A `new` call or a plain
+    /// call of it both count.
+    pub export: String,
+    /// Why building it per call hurts, quoted in the finding.
+    pub why: String,
+}
+
+/// Parse `source` (file type from `path`'s extension) and build its model.
+pub fn build_model(path: &Path, source: &str) -> Result<FileModel, SyntaxError> {
+    build_model_with(path, source, &Options::default())
+}
+
+/// [`build_model`] with project options.
+pub fn build_model_with(path: &Path, source: &str, options: &Options) -> Result<FileModel, SyntaxError> {
+    lower::build(path, source, options)
+}
+
+/// Build the model and run `rules` on it with default options. Diagnostics
+/// come back sorted by position, then rule id.
 pub fn analyze(path: &Path, source: &str, rules: &[ActiveRule<'_>]) -> Result<Vec<Diagnostic>, SyntaxError> {
-    let model = build_model(path, source)?;
-    Ok(run_rules(&model, source, rules))
+    analyze_with(path, source, rules, &Options::default())
+}
+
+/// [`analyze`] with project options.
+pub fn analyze_with(
+    path: &Path,
+    source: &str,
+    rules: &[ActiveRule<'_>],
+    options: &Options,
+) -> Result<Vec<Diagnostic>, SyntaxError> {
+    let model = build_model_with(path, source, options)?;
+    Ok(run_rules_with(&model, source, rules, options))
+}
+
+/// Run rules on an already-built model with default options.
+pub fn run_rules(model: &FileModel, source: &str, rules: &[ActiveRule<'_>]) -> Vec<Diagnostic> {
+    run_rules_with(model, source, rules, &Options::default())
 }
 
 /// Run rules on an already-built model.
-pub fn run_rules(model: &FileModel, source: &str, rules: &[ActiveRule<'_>]) -> Vec<Diagnostic> {
+pub fn run_rules_with(model: &FileModel, source: &str, rules: &[ActiveRule<'_>], options: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for active in rules {
-        let mut ctx = RuleContext::new(model, source, active.rule.meta(), active.severity);
+        let mut ctx = RuleContext::new(model, source, active.rule.meta(), active.severity, options);
         active.rule.check(&mut ctx);
         out.extend(ctx.into_diagnostics());
     }

@@ -273,6 +273,19 @@ pub struct FileModel {
     pub functions: Vec<Function>,
     pub values: Vec<Value>,
     pub events: Vec<Event>,
+    /// Comments that mention `leaklint-` (suppression directives), in source order.
+    pub directive_comments: Vec<Comment>,
+}
+
+/// A source comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comment {
+    /// The whole comment, delimiters included.
+    pub span: Span,
+    /// The text between the delimiters.
+    pub content: Span,
+    /// `/* ... */` rather than `// ...`.
+    pub block: bool,
 }
 
 impl FileModel {

@@ -1,6 +1,7 @@
 //! The rule interface. Rules read the [`FileModel`]; they never see oxc types.
 
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::Options;
+use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
 use crate::model::FileModel;
 use crate::span::Span;
 
@@ -25,14 +26,22 @@ pub trait Rule: Send + Sync {
 pub struct RuleContext<'a> {
     pub model: &'a FileModel,
     pub source: &'a str,
+    /// Project options from the configuration.
+    pub options: &'a Options,
     rule: &'static RuleMeta,
     severity: Severity,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> RuleContext<'a> {
-    pub fn new(model: &'a FileModel, source: &'a str, rule: &'static RuleMeta, severity: Severity) -> Self {
-        Self { model, source, rule, severity, diagnostics: Vec::new() }
+    pub fn new(
+        model: &'a FileModel,
+        source: &'a str,
+        rule: &'static RuleMeta,
+        severity: Severity,
+        options: &'a Options,
+    ) -> Self {
+        Self { model, source, options, rule, severity, diagnostics: Vec::new() }
     }
 
     /// Source text of a span.
@@ -49,6 +58,7 @@ impl<'a> RuleContext<'a> {
             label: finding.label,
             related: finding.related,
             help: finding.help,
+            fixes: finding.fixes,
         });
     }
 
@@ -64,4 +74,6 @@ pub struct Finding {
     pub label: String,
     pub related: Vec<Label>,
     pub help: String,
+    /// Suggested edits (see [`crate::Fix`]); empty when no edit is safe to describe.
+    pub fixes: Vec<Fix>,
 }

@@ -217,6 +217,7 @@ mod tests {
             label: String::new(),
             related: vec![],
             help: String::new(),
+            fixes: Vec::new(),
         };
         let report = Report::new(
             2,
@@ -236,6 +237,7 @@ mod tests {
             label: String::new(),
             related: vec![],
             help: "fix it".into(),
+            fixes: Vec::new(),
         };
         let result = FileResult::new("a.js", "x;\n €y", vec![diagnostic.clone()]);
         let mut out = String::new();
@@ -261,6 +263,7 @@ mod tests {
             label: "here".into(),
             related: vec![Label { span: Span::new(500, 900), message: "far away".into() }],
             help: String::new(),
+            fixes: Vec::new(),
         };
         let report = Report::new(
             1,

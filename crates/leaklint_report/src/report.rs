@@ -198,6 +198,7 @@ mod tests {
             label: String::new(),
             related: Vec::new(),
             help: String::new(),
+            fixes: Vec::new(),
         }
     }
 

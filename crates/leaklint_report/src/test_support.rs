@@ -34,6 +34,7 @@ pub fn sample_report() -> Report {
             message: "`cache` lives as long as the module".into(),
         }],
         help: "Delete the entry when the request ends, or bound the Map (an LRU cache).".into(),
+        fixes: Vec::new(),
     };
     let interval = Diagnostic {
         rule: "no-uncleared-interval",
@@ -43,6 +44,7 @@ pub fn sample_report() -> Report {
         label: String::new(),
         related: vec![],
         help: String::new(),
+        fixes: Vec::new(),
     };
     Report::new(
         3,

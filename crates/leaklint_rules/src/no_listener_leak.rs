@@ -103,6 +103,7 @@ impl Rule for NoListenerLeak {
                     "Every call adds one more listener to `{}`; each keeps its closure alive and Node warns once there are more than 10 (MaxListenersExceededWarning).{holds} Register it once at start-up, or {removal}.",
                     emitter.path
                 ),
+                fixes: Vec::new(),
             });
         }
     }

@@ -58,6 +58,7 @@ impl Rule for NoRetainedRequestClosure {
                      `res.on('close', ...)`), or store only the plain data you need instead of a closure over the request.",
                     value.name
                 ),
+                fixes: Vec::new(),
             });
         }
     }

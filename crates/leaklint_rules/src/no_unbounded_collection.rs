@@ -91,6 +91,7 @@ impl Rule for NoUnboundedCollection {
                 label: format!("adds to `{}` {}", value.name, func.lifetime.describe()),
                 related,
                 help,
+                fixes: Vec::new(),
             });
         }
     }

@@ -56,14 +56,31 @@ pub fn floor(path: &Path, source: &str) -> Result<usize, SyntaxError> {
     Ok(semantic.scoping().symbols_len())
 }
 
-pub fn build(path: &Path, source: &str) -> Result<FileModel, SyntaxError> {
+pub fn build(path: &Path, source: &str, _options: &crate::Options) -> Result<FileModel, SyntaxError> {
     let allocator = Allocator::default();
     let parsed = parse(&allocator, path, source)?;
     let semantic = SemanticBuilder::new().build(&parsed.program).semantic;
     let scoping = semantic.scoping();
     let mut collector = Collector::new(source, scoping);
     collector.visit_program(&parsed.program);
-    Ok(resolve::resolve(collector))
+    let mut model = resolve::resolve(collector);
+    model.directive_comments = directive_comments(&parsed.program, source);
+    Ok(model)
+}
+
+/// Comments that may hold a `leaklint-disable...` directive. Most files have
+/// none, so only those mentioning `leaklint-` are kept.
+fn directive_comments(program: &oxc_ast::ast::Program<'_>, source: &str) -> Vec<crate::model::Comment> {
+    program
+        .comments
+        .iter()
+        .filter(|comment| comment.content_span().source_text(source).contains("leaklint-"))
+        .map(|comment| crate::model::Comment {
+            span: span(comment.span),
+            content: span(comment.content_span()),
+            block: comment.is_block(),
+        })
+        .collect()
 }
 
 fn span(s: oxc_span::Span) -> Span {

@@ -185,7 +185,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             ..f.model
         })
         .collect();
-    FileModel { functions, values, events }
+    FileModel { functions, values, events, directive_comments: Vec::new() }
 }
 
 fn request_shape(params: &[String]) -> Option<String> {
