@@ -121,6 +121,7 @@ mod tests {
                 related: vec![],
                 help: String::new(),
                 fixes: Vec::new(),
+                subject: None,
             }]),
         }
     }

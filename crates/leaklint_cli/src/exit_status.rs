@@ -58,6 +58,7 @@ mod tests {
             related: vec![],
             help: String::new(),
             fixes: Vec::new(),
+            subject: None,
         }
     }
 

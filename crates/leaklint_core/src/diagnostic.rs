@@ -45,6 +45,10 @@ pub struct Diagnostic {
     pub help: String,
     /// Suggested edits, each complete on its own. Never applied unless the user asks.
     pub fixes: Vec<Fix>,
+    /// The long-lived thing that grows or holds the leak, as written in the
+    /// code (`tasks`, `this.listeners`, `server`); heap evidence is matched
+    /// against it (context-variable and property edge names).
+    pub subject: Option<String>,
 }
 
 /// Replace the bytes of `span` with `replacement` (an insertion when the span is empty).
@@ -60,6 +64,9 @@ pub struct Edit {
 pub struct Fix {
     /// What the fix does, e.g. "Use a WeakMap".
     pub message: String,
+    /// Safe fixes change nothing but the leak, so "fix all" may apply them
+    /// unreviewed; others are offered one at a time.
+    pub safe: bool,
     pub edits: Vec<Edit>,
 }
 

@@ -17,7 +17,7 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity, apply_edits};
 pub use model::FileModel;
-pub use rule::{Finding, Rule, RuleContext, RuleMeta};
+pub use rule::{Finding, Precision, Rule, RuleContext, RuleMeta};
 pub use span::{LineIndex, Position, Span};
 
 /// The file could not be parsed; no rule ran on it.

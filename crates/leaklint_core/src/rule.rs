@@ -15,6 +15,30 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// The rule's page in `rules/<id>.md`, embedded at compile time.
     pub docs: &'static str,
+    /// Topic tags for SARIF viewers and `leaklint rules` (`memory`, `node`, `react`, ...).
+    pub tags: &'static [&'static str],
+    /// How often a finding is a real leak, in SARIF's terms.
+    pub precision: Precision,
+}
+
+/// SARIF's `precision` property: how likely a finding is a true positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+    Low,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+            Precision::Low => "low",
+        }
+    }
 }
 
 pub trait Rule: Send + Sync {
@@ -59,6 +83,7 @@ impl<'a> RuleContext<'a> {
             related: finding.related,
             help: finding.help,
             fixes: finding.fixes,
+            subject: finding.subject,
         });
     }
 
@@ -76,4 +101,6 @@ pub struct Finding {
     pub help: String,
     /// Suggested edits (see [`crate::Fix`]); empty when no edit is safe to describe.
     pub fixes: Vec<Fix>,
+    /// Name of the long-lived thing that grows or holds the leak (see [`Diagnostic::subject`]).
+    pub subject: Option<String>,
 }

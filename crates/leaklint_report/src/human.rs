@@ -218,6 +218,7 @@ mod tests {
             related: vec![],
             help: String::new(),
             fixes: Vec::new(),
+            subject: None,
         };
         let report = Report::new(
             2,
@@ -238,6 +239,7 @@ mod tests {
             related: vec![],
             help: "fix it".into(),
             fixes: Vec::new(),
+            subject: None,
         };
         let result = FileResult::new("a.js", "x;\n €y", vec![diagnostic.clone()]);
         let mut out = String::new();
@@ -264,6 +266,7 @@ mod tests {
             related: vec![Label { span: Span::new(500, 900), message: "far away".into() }],
             help: String::new(),
             fixes: Vec::new(),
+            subject: None,
         };
         let report = Report::new(
             1,

@@ -199,6 +199,7 @@ mod tests {
             related: Vec::new(),
             help: String::new(),
             fixes: Vec::new(),
+            subject: None,
         }
     }
 

@@ -35,6 +35,7 @@ pub fn sample_report() -> Report {
         }],
         help: "Delete the entry when the request ends, or bound the Map (an LRU cache).".into(),
         fixes: Vec::new(),
+        subject: None,
     };
     let interval = Diagnostic {
         rule: "no-uncleared-interval",
@@ -45,6 +46,7 @@ pub fn sample_report() -> Report {
         related: vec![],
         help: String::new(),
         fixes: Vec::new(),
+        subject: None,
     };
     Report::new(
         3,

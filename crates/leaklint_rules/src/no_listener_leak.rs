@@ -2,7 +2,7 @@
 //! runs per request or per instance, with no matching removal.
 
 use leaklint_core::model::{EventKind, FileModel, Handler, Lifetime};
-use leaklint_core::{Finding, Label, Rule, RuleContext, RuleMeta, Severity};
+use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::{function_of, how_often};
 
@@ -13,6 +13,8 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "A listener is added to a long-lived emitter per request or per instance and never removed.",
     docs: include_str!("../../../rules/no-listener-leak.md"),
+    tags: &["memory", "node", "events"],
+    precision: Precision::High,
 };
 
 /// Is there a removal that can take this listener off again?
@@ -104,6 +106,7 @@ impl Rule for NoListenerLeak {
                     emitter.path
                 ),
                 fixes: Vec::new(),
+                subject: Some(emitter.path.clone()),
             });
         }
     }

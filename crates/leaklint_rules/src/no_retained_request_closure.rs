@@ -3,7 +3,7 @@
 //! collection that is never drained, so every request stays in memory.
 
 use leaklint_core::model::EventKind;
-use leaklint_core::{Finding, Label, Rule, RuleContext, RuleMeta, Severity};
+use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::{function_of, how_often};
 
@@ -14,6 +14,8 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "A closure capturing `req`/`res` is stored in a long-lived collection that is never drained.",
     docs: include_str!("../../../rules/no-retained-request-closure.md"),
+    tags: &["memory", "node", "http"],
+    precision: Precision::High,
 };
 
 impl Rule for NoRetainedRequestClosure {
@@ -59,6 +61,7 @@ impl Rule for NoRetainedRequestClosure {
                     value.name
                 ),
                 fixes: Vec::new(),
+                subject: Some(value.name.clone()),
             });
         }
     }

@@ -2,7 +2,7 @@
 //! running more than once keeps adding to, and that nothing ever empties.
 
 use leaklint_core::model::{ContainerKind, EventKind, FileModel, FunctionId, KeyKind, Lifetime, ValueId};
-use leaklint_core::{Finding, Label, Rule, RuleContext, RuleMeta, Severity};
+use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::{function_of, how_often, write_target};
 
@@ -13,6 +13,8 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "A long-lived Map, Set, array or dictionary grows from repeated code and is never emptied.",
     docs: include_str!("../../../rules/no-unbounded-collection.md"),
+    tags: &["memory", "node", "collections"],
+    precision: Precision::High,
 };
 
 /// Does this write method grow this kind of container?
@@ -92,6 +94,7 @@ impl Rule for NoUnboundedCollection {
                 related,
                 help,
                 fixes: Vec::new(),
+                subject: Some(value.name.clone()),
             });
         }
     }
