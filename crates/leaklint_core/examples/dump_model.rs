@@ -50,4 +50,20 @@ fn main() {
     for e in &model.events {
         println!("  {} in #{}: {:?}", at(e.span.start), e.func.0, e.kind);
     }
+    println!("calls:");
+    for c in &model.calls {
+        println!(
+            "  {} in #{}: {}{} import {:?} result {:?} args {:?}",
+            at(c.span.start),
+            c.func.0,
+            if c.is_new { "new " } else { "" },
+            c.callee,
+            c.import,
+            c.result,
+            c.args
+        );
+    }
+    for g in &model.implicit_globals {
+        println!("  implicit global `{}` at {} in #{} (strict: {})", g.name, at(g.span.start), g.func.0, model.strict);
+    }
 }

@@ -76,6 +76,11 @@ pub struct Function {
     /// Where the per-request entry point is (the handler itself or the function
     /// that makes this one run per request), when `lifetime` is `PerRequest`.
     pub entry_span: Option<Span>,
+    /// Identifiers its `return` statements hand back (`return debug`).
+    pub returned_bindings: Vec<String>,
+    /// Some `return` in its body hands back a value (for an effect callback:
+    /// a cleanup), or it is an arrow with an expression body.
+    pub returns_value: bool,
 }
 
 /// What a tracked value was created as.
@@ -255,8 +260,9 @@ pub enum EventKind {
         /// Request-scoped bindings an inline listener captures.
         captures_request: Vec<String>,
     },
-    /// A listener is removed; `handler` is `None` for `removeAllListeners`.
-    ListenerRemove { emitter_path: String, event: Option<String>, handler: Option<String>, method: String },
+    /// A listener is removed; `handler` is `None` for `removeAllListeners`
+    /// (and `Some(Handler::Inline)` for a fresh function, which removes nothing).
+    ListenerRemove { emitter_path: String, event: Option<String>, handler: Option<Handler>, method: String },
 }
 
 #[derive(Debug, Clone)]
@@ -275,6 +281,82 @@ pub struct FileModel {
     pub events: Vec<Event>,
     /// Comments that mention `leaklint-` (suppression directives), in source order.
     pub directive_comments: Vec<Comment>,
+    /// Calls the rules look at (timers, factories, memoisers, subscriptions,
+    /// hooks), in source order.
+    pub calls: Vec<Call>,
+    /// Assignments to undeclared identifiers (implicit globals in sloppy code).
+    pub implicit_globals: Vec<ImplicitGlobal>,
+    /// The file is an ES module or starts with `"use strict"`.
+    pub strict: bool,
+}
+
+/// An assignment to an identifier no scope declares (`name` is `x`), or to a
+/// property of the global object (`name` is `global.x`, `window.x`).
+#[derive(Debug, Clone)]
+pub struct ImplicitGlobal {
+    pub span: Span,
+    pub func: FunctionId,
+    pub name: String,
+}
+
+/// A call (or `new`) the rules look at.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The whole call expression.
+    pub span: Span,
+    pub callee_span: Span,
+    /// The function whose body makes the call.
+    pub func: FunctionId,
+    /// The callee as written, whitespace removed: `setInterval`, `ajv.compile`, `_.memoize`.
+    pub callee: String,
+    /// The callee's last name: `compile` for `ajv.compile`.
+    pub name: String,
+    /// Where the callee comes from when its root is an import or `require`.
+    pub import: Option<Import>,
+    pub is_new: bool,
+    /// What happens to the result.
+    pub result: ResultUse,
+    pub args: Vec<Arg>,
+}
+
+/// An imported binding: `import Ajv from "ajv"` is `{ module: "ajv", export: "default" }`;
+/// `const _ = require("lodash"); _.memoize` is `{ module: "lodash", export: "memoize" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub module: String,
+    pub export: String,
+}
+
+/// Where a call's result goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultUse {
+    /// An expression statement: nobody keeps it.
+    Discarded,
+    /// Stored in a binding or property, by access path (`timer`, `this.timer`).
+    Stored(String),
+    /// Returned to the caller.
+    Returned,
+    /// A method is called on it right away (`setInterval(...).unref()`).
+    Chained(String),
+    /// Passed on or used some other way.
+    Other,
+}
+
+/// An argument of a [`Call`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// An inline function.
+    Function(FunctionId),
+    /// An object literal, with its static keys and whether it spreads another object.
+    Object { keys: Vec<String>, spread: bool },
+    /// A variable or member path (`tick`, `this.onClose`, `opts.name`).
+    Path(String),
+    /// A string, number or other literal, or a template without expressions.
+    Literal,
+    /// A string built at run time (template with expressions, concatenation).
+    Dynamic,
+    /// Anything else.
+    Other,
 }
 
 /// A source comment.

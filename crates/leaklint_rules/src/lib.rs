@@ -1,18 +1,49 @@
 //! The leak rules. One rule, one file; each documented in `rules/<id>.md`,
 //! whose examples run as tests (`tests/rule_docs.rs`).
 
+mod factories;
+mod no_accidental_global;
+mod no_component_subscription_leak;
 mod no_listener_leak;
+mod no_mismatched_delete;
+mod no_mismatched_listener_removal;
+mod no_per_call_construction;
 mod no_retained_request_closure;
 mod no_unbounded_collection;
+mod no_unbounded_memoize;
+mod no_uncleared_timer;
+mod no_unreleased_registry;
 
 use leaklint_core::Rule;
-use leaklint_core::model::{Event, EventKind, FileModel, Function, Lifetime};
+use leaklint_core::model::{Arg, Event, EventKind, FileModel, Function, FunctionId, Lifetime};
 
+pub use factories::{FACTORIES, Factory};
+pub use no_accidental_global::NoAccidentalGlobal;
+pub use no_component_subscription_leak::NoComponentSubscriptionLeak;
 pub use no_listener_leak::NoListenerLeak;
+pub use no_mismatched_delete::NoMismatchedDelete;
+pub use no_mismatched_listener_removal::NoMismatchedListenerRemoval;
+pub use no_per_call_construction::NoPerCallConstruction;
 pub use no_retained_request_closure::NoRetainedRequestClosure;
 pub use no_unbounded_collection::NoUnboundedCollection;
+pub use no_unbounded_memoize::NoUnboundedMemoize;
+pub use no_uncleared_timer::NoUnclearedTimer;
+pub use no_unreleased_registry::NoUnreleasedRegistry;
 
-static RULES: &[&dyn Rule] = &[&NoListenerLeak, &NoRetainedRequestClosure, &NoUnboundedCollection];
+/// In id order.
+static RULES: &[&dyn Rule] = &[
+    &NoAccidentalGlobal,
+    &NoComponentSubscriptionLeak,
+    &NoListenerLeak,
+    &NoMismatchedDelete,
+    &NoMismatchedListenerRemoval,
+    &NoPerCallConstruction,
+    &NoRetainedRequestClosure,
+    &NoUnboundedCollection,
+    &NoUnboundedMemoize,
+    &NoUnclearedTimer,
+    &NoUnreleasedRegistry,
+];
 
 /// Every rule, in id order.
 pub fn all_rules() -> Vec<&'static dyn Rule> {
@@ -52,4 +83,47 @@ fn head(source: &str, span: leaklint_core::Span) -> leaklint_core::Span {
         Some(newline) => leaklint_core::Span::new(span.start, span.start + text[..newline].trim_end().len() as u32),
         None => span,
     }
+}
+
+/// Is `func` `ancestor` or nested inside it?
+fn is_within(model: &FileModel, func: FunctionId, ancestor: FunctionId) -> bool {
+    let mut at = Some(func);
+    while let Some(f) = at {
+        if f == ancestor {
+            return true;
+        }
+        at = model.function(f).parent;
+    }
+    false
+}
+
+/// `this.timer` → `timer`: the name a handle is kept under, wherever it is stored.
+fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+/// Lifecycle methods and hooks whose subscriptions `no-component-subscription-leak` checks.
+const LIFECYCLE_NAMES: &[&str] = &[
+    "componentDidMount",
+    "componentWillMount",
+    "UNSAFE_componentWillMount",
+    "mounted",
+    "ngOnInit",
+    "connectedCallback",
+];
+
+/// Is `func` (or a function it is nested in) a component lifecycle method or an effect callback?
+fn in_component_lifecycle(model: &FileModel, func: FunctionId) -> bool {
+    let mut at = Some(func);
+    while let Some(f) = at {
+        let function = model.function(f);
+        if function.name.as_deref().is_some_and(|n| LIFECYCLE_NAMES.contains(&n)) {
+            return true;
+        }
+        at = function.parent;
+    }
+    model.calls.iter().any(|c| {
+        matches!(c.name.as_str(), "useEffect" | "useLayoutEffect" | "onMounted")
+            && matches!(c.args.first(), Some(Arg::Function(effect)) if is_within(model, func, *effect))
+    })
 }

@@ -21,7 +21,9 @@ static META: RuleMeta = RuleMeta {
 fn has_matching_removal(model: &FileModel, emitter_path: &str, event: Option<&str>, handler: &Handler) -> bool {
     model.events.iter().any(|e| match &e.kind {
         EventKind::ListenerRemove { emitter_path: path, event: removed_event, handler: removed, .. } => match removed {
-            Some(name) => matches!(handler, Handler::Named(h) if h == name),
+            Some(Handler::Named(name)) => matches!(handler, Handler::Named(h) if h == name),
+            // A fresh function removes nothing.
+            Some(Handler::Inline) => false,
             // `removeAllListeners()` / `removeAllListeners(event)` on the same emitter.
             None => path == emitter_path && (removed_event.is_none() || removed_event.as_deref() == event),
         },

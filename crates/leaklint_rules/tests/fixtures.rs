@@ -25,12 +25,40 @@ fn files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The rules a leaky fixture names in its `// expect: <rule-id>` lines.
+fn expected_rules(path: &Path) -> Vec<String> {
+    let source = std::fs::read_to_string(path).expect("fixture readable");
+    source.lines().filter_map(|l| l.trim().strip_prefix("// expect: ")).map(|r| r.trim().to_string()).collect()
+}
+
 #[test]
-fn leaky_fixtures_are_reported() {
+fn leaky_fixtures_are_reported_by_the_rules_they_name() {
+    let mut covered = Vec::new();
     for file in files("leaky") {
         let found = run(&file);
         eprintln!("{}:\n  {}", file.display(), found.join("\n  "));
-        assert!(!found.is_empty(), "{}: no finding", file.display());
+        let expected = expected_rules(&file);
+        assert!(!expected.is_empty(), "{}: no `// expect: <rule-id>` line", file.display());
+        for rule in expected {
+            assert!(
+                found.iter().any(|f| f.split_whitespace().next().and_then(|w| w.split_once(':')).map(|(_, r)| r)
+                    == Some(rule.as_str())),
+                "{}: expected a `{rule}` finding, got {found:#?}",
+                file.display()
+            );
+            covered.push(rule);
+        }
+    }
+    for rule in all_rules() {
+        assert!(covered.iter().any(|c| c == rule.meta().id), "no leaky fixture for {}", rule.meta().id);
+    }
+}
+
+#[test]
+fn every_leaky_fixture_has_a_clean_twin() {
+    for file in files("leaky") {
+        let twin = file.parent().unwrap().parent().unwrap().join("clean").join(file.file_name().unwrap());
+        assert!(twin.exists(), "{} has no fixed version in fixtures/clean", file.display());
     }
 }
 

@@ -144,3 +144,109 @@ pub const ENUMERATING_FUNCTIONS: &[(&str, &str)] = &[
 
 /// Names of global objects whose properties are process-wide.
 pub const GLOBAL_OBJECTS: &[&str] = &["global", "globalThis", "window", "self"];
+
+/// Callee names whose calls become call facts whatever they are bound to:
+/// timers, memoisers, subscriptions, component hooks and lifecycles.
+pub const CALL_NAMES: &[&str] = &[
+    "setInterval",
+    "setTimeout",
+    "clearInterval",
+    "clearTimeout",
+    "unref",
+    "memoize",
+    "memoizee",
+    "moize",
+    "memoizeWith",
+    "fastMemoize",
+    "compile",
+    "subscribe",
+    "unsubscribe",
+    "useEffect",
+    "useLayoutEffect",
+    "onMounted",
+    "onBeforeUnmount",
+    "onUnmounted",
+    "observe",
+    "disconnect",
+    "debug",
+    "express",
+    "Router",
+    "addEventListener",
+    // Disposal: what replacing a field or unmounting must call first.
+    "close",
+    "destroy",
+    "dispose",
+    "disconnect",
+    "stop",
+    "terminate",
+    "removeAllListeners",
+    "cancel",
+    "abort",
+];
+
+/// Constructors recorded even when not imported (globals such as `Worker`).
+pub const CONSTRUCTED: &[&str] = &[
+    "Worker",
+    "SharedWorker",
+    "Ajv",
+    "PrismaClient",
+    "Redis",
+    "Pool",
+    "Client",
+    "Agent",
+    "MutationObserver",
+    "ResizeObserver",
+    "IntersectionObserver",
+];
+
+/// Node's built-in modules (also reachable with a `node:` prefix).
+pub const NODE_BUILTINS: &[&str] = &[
+    "assert",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "crypto",
+    "dgram",
+    "dns",
+    "events",
+    "fs",
+    "fs/promises",
+    "http",
+    "http2",
+    "https",
+    "net",
+    "os",
+    "path",
+    "perf_hooks",
+    "process",
+    "querystring",
+    "readline",
+    "stream",
+    "string_decoder",
+    "timers",
+    "tls",
+    "tty",
+    "url",
+    "util",
+    "v8",
+    "vm",
+    "worker_threads",
+    "zlib",
+];
+
+/// Emitter and stream methods that return the object they are called on, so
+/// `socket.setNoDelay(true).on(...)` listens on `socket`.
+pub const RETURNS_THIS: &[&str] = &[
+    "setNoDelay",
+    "setTimeout",
+    "setKeepAlive",
+    "setEncoding",
+    "setMaxListeners",
+    "pause",
+    "resume",
+    "ref",
+    "unref",
+    "cork",
+    "uncork",
+];

@@ -6,6 +6,7 @@
 //! captures. A second step (`resolve`) decides each function's lifetime by
 //! fixpoint over those uses and turns the raw facts into model events.
 
+mod calls;
 mod known;
 mod resolve;
 
@@ -56,16 +57,31 @@ pub fn floor(path: &Path, source: &str) -> Result<usize, SyntaxError> {
     Ok(semantic.scoping().symbols_len())
 }
 
-pub fn build(path: &Path, source: &str, _options: &crate::Options) -> Result<FileModel, SyntaxError> {
+pub fn build(path: &Path, source: &str, options: &crate::Options) -> Result<FileModel, SyntaxError> {
     let allocator = Allocator::default();
     let parsed = parse(&allocator, path, source)?;
     let semantic = SemanticBuilder::new().build(&parsed.program).semantic;
     let scoping = semantic.scoping();
     let mut collector = Collector::new(source, scoping);
+    collector.options_call_names = options
+        .per_call_factories
+        .iter()
+        .map(|f| f.export.clone())
+        .chain(options.request_registrars.iter().map(|r| r.rsplit('.').next().unwrap_or(r).to_string()))
+        .collect();
     collector.visit_program(&parsed.program);
     let mut model = resolve::resolve(collector);
     model.directive_comments = directive_comments(&parsed.program, source);
+    model.strict = is_strict(&parsed.program);
     Ok(model)
+}
+
+/// ES modules, TypeScript and files starting with `"use strict"` cannot
+/// create globals by assignment.
+fn is_strict(program: &Program<'_>) -> bool {
+    program.source_type.is_typescript()
+        || program.directives.iter().any(|d| d.directive == "use strict")
+        || program.body.iter().any(|s| s.is_module_declaration())
 }
 
 /// Comments that may hold a `leaklint-disable...` directive. Most files have
@@ -335,6 +351,15 @@ struct Collector<'a, 's> {
     constant_symbols: HashSet<SymbolId>,
     /// Symbols exported by `export` declarations or specifiers.
     exported: HashSet<SymbolId>,
+    /// Bindings that come from `import` or `require`.
+    imports: HashMap<SymbolId, calls::RawImport<'a>>,
+    calls: Vec<calls::RawCall>,
+    /// Where the result of the call with this span goes, set by its parent.
+    call_results: HashMap<u64, crate::model::ResultUse>,
+    /// Extra callee names from the configuration (factories, registrars).
+    options_call_names: Vec<String>,
+    /// Assignments to undeclared identifiers: span, function, name.
+    implicit_globals: Vec<(Span, FunctionId, &'a str)>,
 }
 
 impl<'a, 's> Collector<'a, 's> {
@@ -350,6 +375,8 @@ impl<'a, 's> Collector<'a, 's> {
                 lifetime: crate::model::Lifetime::Startup,
                 lifetime_reason: "module top level".into(),
                 entry_span: None,
+                returned_bindings: Vec::new(),
+                returns_value: false,
             },
             usage: Usage::Rate(Rate::Inherit),
             binding: None,
@@ -390,6 +417,11 @@ impl<'a, 's> Collector<'a, 's> {
             assignment_targets: HashSet::default(),
             released: HashSet::default(),
             field_aliases: Vec::new(),
+            imports: HashMap::default(),
+            calls: Vec::new(),
+            call_results: HashMap::default(),
+            options_call_names: Vec::new(),
+            implicit_globals: Vec::new(),
         }
     }
 
@@ -824,7 +856,17 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     fn record_listener(&mut self, call: &CallExpression<'a>, member: &StaticMemberExpression<'a>, remove: bool) {
-        let Some(emitter) = self.path_of(&member.object) else { return };
+        // `socket.on(a, f).on(b, g)`: `on` returns its emitter, so a chain names one emitter.
+        let mut receiver = member.object.get_inner_expression();
+        while let Expression::CallExpression(inner) = receiver
+            && let Expression::StaticMemberExpression(m) = inner.callee.get_inner_expression()
+            && (known::ADD_LISTENER.contains(&m.property.name.as_str())
+                || known::REMOVE_LISTENER.contains(&m.property.name.as_str())
+                || known::RETURNS_THIS.contains(&m.property.name.as_str()))
+        {
+            receiver = m.object.get_inner_expression();
+        }
+        let Some(emitter) = self.path_of(receiver) else { return };
         let method = member.property.name.to_string();
         let args: Vec<&Expression<'a>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
         let event = match args.first().map(|e| e.get_inner_expression()) {
@@ -920,7 +962,8 @@ impl<'a, 's> Collector<'a, 's> {
             (None, false) if id.is_some() => FunctionKind::Declaration,
             (None, false) => FunctionKind::Expression,
         };
-        let name = named.map(|(n, _)| n).or_else(|| id.map(|b| b.name.to_string()));
+        // A function expression's own name beats the key it is stored under (`value: function componentDidMount() {}`).
+        let name = id.map(|b| b.name.to_string()).or_else(|| named.map(|(n, _)| n));
         let binds_this = self.fn_binds_this.contains(&start);
         let this_owner = if is_arrow || binds_this {
             self.this_owner()
@@ -969,6 +1012,8 @@ impl<'a, 's> Collector<'a, 's> {
                 lifetime: crate::model::Lifetime::Startup,
                 lifetime_reason: String::new(),
                 entry_span: None,
+                returned_bindings: Vec::new(),
+                returns_value: false,
             },
             usage,
             binding,
@@ -1071,7 +1116,11 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
     }
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
-        self.enter_function(it.span.start, it.span, it.scope_id.get(), None, &it.params, true);
+        let id = self.enter_function(it.span.start, it.span, it.scope_id.get(), None, &it.params, true);
+        if let Some(body) = it.body.as_expression() {
+            self.functions[id.0 as usize].model.returns_value = true;
+            self.note_call_result(body, |_| crate::model::ResultUse::Returned);
+        }
         walk::walk_arrow_function_expression(self, it);
         self.stack.pop();
     }
@@ -1152,7 +1201,19 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         self.in_static_member.pop();
     }
 
+    fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        self.note_import_declaration(it);
+        walk::walk_import_declaration(self, it);
+    }
+
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let Some(init) = &it.init {
+            self.note_require(&it.id, init);
+            if let BindingPattern::BindingIdentifier(b) = &it.id {
+                let name = b.name.as_str();
+                self.note_call_result(init, |_| crate::model::ResultUse::Stored(name.to_string()));
+            }
+        }
         if let (BindingPattern::BindingIdentifier(b), Some(init)) = (&it.id, &it.init)
             && let Some(sym) = b.symbol_id.get()
         {
@@ -1217,6 +1278,13 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
 
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
         use crate::model::Lifetime::*;
+        match &it.left {
+            AssignmentTarget::AssignmentTargetIdentifier(id) => self.note_implicit_global(id),
+            AssignmentTarget::StaticMemberExpression(m) => self.note_global_property_write(m),
+            _ => {}
+        }
+        let left_span = it.left.span();
+        self.note_call_result(&it.right, |c| crate::model::ResultUse::Stored(c.key_text(left_span)));
         let target_path = match &it.left {
             AssignmentTarget::AssignmentTargetIdentifier(id) => match self.symbol_of(id) {
                 Some(sym) => {
@@ -1402,6 +1470,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 if let Expression::CallExpression(inner) = m.object.get_inner_expression() {
                     self.unused_results.insert(inner.span.start);
                 }
+                self.note_call_result(&m.object, |_| crate::model::ResultUse::Chained(method.to_string()));
                 if let Expression::Identifier(obj) = m.object.get_inner_expression()
                     && known::ENUMERATING_FUNCTIONS.iter().any(|(o, f)| obj.name == *o && method == *f)
                     && let Some(first) = it.arguments.first().and_then(|a| a.as_expression())
@@ -1411,6 +1480,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             }
             _ => {}
         }
+        self.record_call(it.span, &it.callee, &it.arguments, false);
         walk::walk_call_expression(self, it);
     }
 
@@ -1435,6 +1505,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 self.register_argument(expr, rate);
             }
         }
+        self.record_call(it.span, &it.callee, &it.arguments, true);
         walk::walk_new_expression(self, it);
     }
 
@@ -1444,13 +1515,25 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             e = a.argument.get_inner_expression();
         }
         self.unused_results.insert(e.span().start);
+        self.note_call_result(e, |_| crate::model::ResultUse::Discarded);
         walk::walk_expression_statement(self, it);
     }
 
     fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
         use crate::model::Lifetime::*;
         if let Some(arg) = &it.argument {
+            self.note_call_result(arg, |_| crate::model::ResultUse::Returned);
             let inner = unwrap_bind(arg.get_inner_expression());
+            if !matches!(inner, Expression::Identifier(id) if id.name == "undefined") {
+                let current = self.current();
+                let model = &mut self.functions[current.0 as usize].model;
+                model.returns_value = true;
+                match inner {
+                    Expression::Identifier(id) => model.returned_bindings.push(id.name.to_string()),
+                    Expression::ThisExpression(_) => model.returned_bindings.push("this".into()),
+                    _ => {}
+                }
+            }
             if inner.is_function() {
                 self.fn_usage
                     .entry(inner.span().start)

@@ -140,8 +140,9 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
                 emitter_path: l.emitter.text(),
                 event: l.event.clone(),
                 handler: match &l.handler {
-                    RawHandler::Named(n) => Some(n.clone()),
-                    RawHandler::Inline(_) => None,
+                    RawHandler::Named(n) => Some(Handler::Named(n.clone())),
+                    RawHandler::Inline(_) if l.method == "removeAllListeners" => None,
+                    RawHandler::Inline(_) => Some(Handler::Inline),
                 },
                 method: l.method.clone(),
             }
@@ -185,7 +186,37 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             ..f.model
         })
         .collect();
-    FileModel { functions, values, events, directive_comments: Vec::new() }
+    let calls = c
+        .calls
+        .into_iter()
+        .map(|call| crate::model::Call {
+            span: call.span,
+            callee_span: call.callee_span,
+            func: call.func,
+            callee: call.callee,
+            name: call.name,
+            import: call.import,
+            is_new: call.is_new,
+            result: call.result,
+            args: call
+                .args
+                .into_iter()
+                .map(|a| match a {
+                    super::calls::RawArg::Function(start) => match fn_by_start.get(&start) {
+                        Some(f) => crate::model::Arg::Function(*f),
+                        None => crate::model::Arg::Other,
+                    },
+                    super::calls::RawArg::Known(arg) => arg,
+                })
+                .collect(),
+        })
+        .collect();
+    let implicit_globals = c
+        .implicit_globals
+        .iter()
+        .map(|(span, func, name)| crate::model::ImplicitGlobal { span: *span, func: *func, name: name.to_string() })
+        .collect();
+    FileModel { functions, values, events, directive_comments: Vec::new(), calls, implicit_globals, strict: false }
 }
 
 fn request_shape(params: &[String]) -> Option<String> {

@@ -1,0 +1,73 @@
+//! `no-accidental-global`: assignments that create or overwrite globals from
+//! functions: undeclared identifiers in sloppy-mode code, and writes to
+//! `global.*`/`globalThis.*`/`window.*` from code that runs per request or
+//! per instance.
+
+use leaklint_core::model::Lifetime;
+use leaklint_core::{Edit, Finding, Fix, Precision, Rule, RuleContext, RuleMeta, Severity};
+
+use crate::how_often;
+
+pub struct NoAccidentalGlobal;
+
+static META: RuleMeta = RuleMeta {
+    id: "no-accidental-global",
+    default_severity: Severity::Warning,
+    summary: "A function assigns to an undeclared variable or a global property, keeping the value alive for the life of the process.",
+    docs: include_str!("../../../rules/no-accidental-global.md"),
+    tags: &["memory", "correctness"],
+    precision: Precision::High,
+};
+
+/// Globals scripts assign on purpose.
+const INTENDED: &[&str] = &["module", "exports", "onmessage", "onerror", "onload", "name", "location", "status"];
+
+impl Rule for NoAccidentalGlobal {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &mut RuleContext<'_>) {
+        let model = ctx.model;
+        for global in &model.implicit_globals {
+            let func = model.function(global.func);
+            if let Some((object, _)) = global.name.split_once('.') {
+                // `window.x = v` per request or per instance: shared by all, kept forever.
+                if !matches!(func.lifetime, Lifetime::PerRequest | Lifetime::PerInstance) {
+                    continue;
+                }
+                ctx.report(Finding {
+                    span: global.span,
+                    message: format!("`{}` is written {}; the global keeps the value alive for the life of the process", global.name, how_often(func)),
+                    label: format!("stored on `{object}`"),
+                    related: Vec::new(),
+                    help: "A global is shared by every request and instance and never collected. Keep the value in the object or request it belongs to.".into(),
+                    fixes: Vec::new(),
+                    subject: Some(global.name.clone()),
+                });
+                continue;
+            }
+            // Undeclared assignments only create globals in sloppy-mode code, and
+            // at the top level of a script they are usually meant.
+            if model.strict
+                || global.func == leaklint_core::model::FunctionId::MODULE
+                || INTENDED.contains(&global.name.as_str())
+            {
+                continue;
+            }
+            ctx.report(Finding {
+                span: global.span,
+                message: format!("`{}` is never declared, so assigning it in `{}` creates a global", global.name, func.name.as_deref().unwrap_or("this function")),
+                label: "implicit global".into(),
+                related: Vec::new(),
+                help: "In sloppy-mode code an assignment to an undeclared name creates a property of the global object that lives (and is shared) forever. Declare it with `let`/`const` in the function, or add \"use strict\" to catch these.".into(),
+                fixes: vec![Fix {
+                    message: format!("Declare `{}` with `let`", global.name),
+                    safe: false,
+                    edits: vec![Edit { span: leaklint_core::Span::new(global.span.start, global.span.start), replacement: "let ".into() }],
+                }],
+                subject: Some(global.name.clone()),
+            });
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! `no-uncleared-timer`: `setInterval` (or a self-rescheduling `setTimeout`)
+//! started from code that runs repeatedly, whose id is never kept or never
+//! passed to `clearInterval`/`clearTimeout`.
+
+use leaklint_core::model::{Arg, Call, FileModel, Lifetime, ResultUse};
+use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
+
+use crate::{how_often, in_component_lifecycle, last_segment};
+
+pub struct NoUnclearedTimer;
+
+static META: RuleMeta = RuleMeta {
+    id: "no-uncleared-timer",
+    default_severity: Severity::Error,
+    summary: "A repeating timer is started per call, per request or per instance and never cleared.",
+    docs: include_str!("../../../rules/no-uncleared-timer.md"),
+    tags: &["memory", "node", "browser", "timers"],
+    precision: Precision::High,
+};
+
+const TIMER_OBJECTS: &[&str] = &["", "window.", "global.", "globalThis.", "self.", "timers."];
+
+/// `setInterval`, `window.setInterval`, ...: which timer this call starts, if any.
+pub(crate) fn timer_kind(call: &Call) -> Option<&'static str> {
+    ["setInterval", "setTimeout"]
+        .into_iter()
+        .find(|kind| TIMER_OBJECTS.iter().any(|o| call.callee.strip_prefix(o) == Some(*kind)))
+}
+
+/// Is there a `clearInterval(x)`/`clearTimeout(x)` (or `x.close()`/`x.unref()` for
+/// Node timers) for the path the id was stored in?
+pub(crate) fn is_cleared(model: &FileModel, stored: &str) -> bool {
+    let wanted = last_segment(stored);
+    model.calls.iter().any(|c| match c.name.as_str() {
+        "clearInterval" | "clearTimeout" => {
+            c.args.first().is_some_and(|a| matches!(a, Arg::Path(p) if last_segment(p) == wanted))
+        }
+        "close" | "unref" => c.callee.strip_suffix(&format!(".{}", c.name)).is_some_and(|r| last_segment(r) == wanted),
+        _ => false,
+    })
+}
+
+impl Rule for NoUnclearedTimer {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &mut RuleContext<'_>) {
+        let model = ctx.model;
+        for call in &model.calls {
+            let Some(kind) = timer_kind(call) else { continue };
+            let func = model.function(call.func);
+            if func.lifetime == Lifetime::Startup || in_component_lifecycle(model, call.func) {
+                continue;
+            }
+            // `setTimeout` runs once; it only repeats when the callback schedules itself again.
+            if kind == "setTimeout" {
+                let reschedules = match call.args.first() {
+                    Some(Arg::Path(p)) => func.name.as_deref() == Some(p.as_str()),
+                    _ => false,
+                };
+                if !reschedules || func.lifetime != Lifetime::PerRequest && func.lifetime != Lifetime::PerInstance {
+                    continue;
+                }
+            }
+            let problem = match &call.result {
+                // The caller owns the id.
+                ResultUse::Returned => continue,
+                // Unref'd timers of a service started once by design; per-request ones still pile up.
+                ResultUse::Chained(m) if m == "unref" && func.lifetime == Lifetime::Repeatable => continue,
+                ResultUse::Stored(path) if is_cleared(model, path) => continue,
+                ResultUse::Stored(path) => format!("its id is kept in `{path}` but never cleared"),
+                _ => "its id is never kept, so nothing can clear it".to_string(),
+            };
+            let what = if kind == "setInterval" { "`setInterval`" } else { "a self-rescheduling `setTimeout`" };
+            let mut related = Vec::new();
+            if let Some(entry) = func.entry_span {
+                related.push(Label { span: crate::head(ctx.source, entry), message: "this runs repeatedly".into() });
+            }
+            ctx.report(Finding {
+                span: Span::new(call.span.start, call.callee_span.end),
+                message: format!("{what} is started {} and {problem}", how_often(func)),
+                label: format!("a new timer {}", func.lifetime.describe()),
+                related,
+                help: format!(
+                    "Each call starts one more timer that runs forever and keeps its callback's closure alive. Start it once at start-up, or keep the id and call `{}` when the work ends.",
+                    if kind == "setInterval" { "clearInterval(id)" } else { "clearTimeout(id)" }
+                ),
+                fixes: Vec::new(),
+                subject: None,
+            });
+        }
+    }
+}

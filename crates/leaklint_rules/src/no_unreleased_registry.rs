@@ -1,0 +1,138 @@
+//! `no-unreleased-registry`: every object a factory or constructor creates is
+//! added to a long-lived registry that only an opt-in `destroy()` (or nothing)
+//! removes it from; and long-lived owners that register each caller's object
+//! with no way to unregister it.
+
+use leaklint_core::model::{EventKind, FileModel, FunctionKind, ValueId};
+use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
+
+use crate::how_often;
+
+pub struct NoUnreleasedRegistry;
+
+static META: RuleMeta = RuleMeta {
+    id: "no-unreleased-registry",
+    default_severity: Severity::Warning,
+    summary: "Every created object is kept in a long-lived registry that only an optional destroy() (or nothing) empties.",
+    docs: include_str!("../../../rules/no-unreleased-registry.md"),
+    tags: &["memory", "node", "browser"],
+    precision: Precision::Medium,
+};
+
+/// Methods through which other objects register themselves with a long-lived owner.
+const REGISTER_METHODS: &[&str] =
+    &["init", "register", "attach", "mount", "track", "watch", "connect", "addInstance", "addClient", "subscribe"];
+
+/// The identifier stored by `x.push(id)` / `x.add(id)` / `x.set(k, id)`, from the call's text.
+fn stored_identifier<'s>(source: &'s str, span: leaklint_core::Span, method: &str) -> Option<&'s str> {
+    let text = span.text(source);
+    let open = text.rfind(&format!("{method}("))? + method.len() + 1;
+    let inner = text[open..].strip_suffix(')')?;
+    let arg = if method == "set" { inner.rsplit_once(',')?.1 } else { inner };
+    let arg = arg.trim();
+    (!arg.is_empty() && arg.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')).then_some(arg)
+}
+
+fn removals(model: &FileModel, target: ValueId) -> Vec<(leaklint_core::Span, leaklint_core::model::FunctionId)> {
+    model
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Remove { target: t, .. } | EventKind::Reassign { target: t } if *t == target => {
+                Some((e.span, e.func))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+impl Rule for NoUnreleasedRegistry {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &mut RuleContext<'_>) {
+        let model = ctx.model;
+        let mut reported: Vec<ValueId> = Vec::new();
+        for event in &model.events {
+            let EventKind::Write { target, method, .. } = &event.kind else { continue };
+            if !matches!(method.as_str(), "push" | "add" | "set" | "unshift") || reported.contains(target) {
+                continue;
+            }
+            let Some(stored) = stored_identifier(ctx.source, event.span, method) else { continue };
+            let func = model.function(event.func);
+            let value = model.value(*target);
+            let removed_in = removals(model, *target);
+            // Shape 1: a factory registers what it returns (`instances.push(debug); return debug`),
+            // or a constructor registers `this`; removal only in another, opt-in function.
+            let registers_product = func.returned_bindings.iter().any(|r| r == stored)
+                || (stored == "this" && func.kind == FunctionKind::Constructor);
+            let declared_outside = value.decl_span.is_none_or(|d| !func.span.contains(d));
+            if registers_product && declared_outside && func.lifetime.runs_repeatedly() {
+                // No removal at all is `no-unbounded-collection`'s finding when the registry is long-lived.
+                if removed_in.is_empty() && value.longevity.is_some() {
+                    continue;
+                }
+                // Removal in the registering function itself (a bound) is fine.
+                if removed_in.iter().any(|(_, f)| *f == func.id) {
+                    continue;
+                }
+                let mut related: Vec<Label> = removed_in
+                    .iter()
+                    .map(|(s, _)| Label { span: *s, message: "only removed here, when someone calls it".into() })
+                    .collect();
+                if let Some(decl) = value.decl_span {
+                    related.insert(
+                        0,
+                        Label { span: decl, message: format!("`{}` is shared by every instance", value.name) },
+                    );
+                }
+                let removal = if removed_in.is_empty() {
+                    "nothing removes it"
+                } else {
+                    "only an explicit destroy/dispose call removes it, which most callers never make"
+                };
+                let created = if stored == "this" {
+                    "every instance this constructor creates".to_string()
+                } else {
+                    format!("every `{stored}` that `{}` creates", func.name.as_deref().unwrap_or("this function"))
+                };
+                ctx.report(Finding {
+                    span: event.span,
+                    message: format!("{created} is kept in `{}`; {removal}", value.name),
+                    label: format!("registers each new object {}", how_often(func)),
+                    related,
+                    help: "Objects created per call stay reachable from the registry for as long as it lives. Keep only what must be enumerated (a `WeakRef`/`FinalizationRegistry`, or a `Set` the caller must leave), or do not register instances at all.".into(),
+                    fixes: Vec::new(),
+                    subject: Some(value.name.clone()),
+                });
+                reported.push(*target);
+                continue;
+            }
+            // Shape 2: `this.apps.push(app)` in `init(app)`: the owner keeps every object that registers with it.
+            let registering_method = func.name.as_deref().is_some_and(|n| REGISTER_METHODS.contains(&n))
+                && matches!(func.kind, FunctionKind::Method | FunctionKind::Expression | FunctionKind::Declaration);
+            if registering_method
+                && value.name.starts_with("this.")
+                && func.params.first().is_some_and(|p| p == stored)
+                && removed_in.is_empty()
+                && !model.is_drained_or_bounded(*target)
+            {
+                ctx.report(Finding {
+                    span: event.span,
+                    message: format!(
+                        "`{}` keeps every `{stored}` passed to `{}` and nothing ever removes one",
+                        value.name,
+                        func.name.as_deref().unwrap_or_default()
+                    ),
+                    label: format!("`{stored}` is kept after it is gone"),
+                    related: Vec::new(),
+                    help: format!("Each registered object stays reachable from `{}` after it is destroyed (apps unmounted, clients disconnected). Remove it when it ends (for example on its `destroyed`/`close` event), or hold it in a `WeakSet`/`WeakRef`.", value.name),
+                    fixes: Vec::new(),
+                    subject: Some(value.name.clone()),
+                });
+                reported.push(*target);
+            }
+        }
+    }
+}
