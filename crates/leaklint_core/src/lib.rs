@@ -12,6 +12,7 @@ mod lower;
 pub mod model;
 pub mod rule;
 pub mod span;
+mod suppress;
 
 use std::path::Path;
 
@@ -19,6 +20,7 @@ pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity, apply_edits};
 pub use model::FileModel;
 pub use rule::{Finding, Precision, Rule, RuleContext, RuleMeta};
 pub use span::{LineIndex, Position, Span};
+pub use suppress::{INVALID_DIRECTIVE_RULE, UNUSED_DIRECTIVE_RULE};
 
 /// The file could not be parsed; no rule ran on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,14 @@ pub struct Options {
     pub request_registrars: Vec<String>,
     /// Extra objects that must be built once, not per call.
     pub per_call_factories: Vec<FactorySpec>,
+    /// Report `leaklint-disable`/`-enable` directives that change nothing, as
+    /// `unused-disable-directive` diagnostics at this severity
+    /// (`--report-unused-disable-directives`); `None`: do not.
+    pub report_unused_disable_directives: Option<Severity>,
+    /// Every rule id there is, on or off, so that a directive naming a rule
+    /// that is turned off is not reported as unknown. Empty: the rules being
+    /// run are taken as all there is.
+    pub known_rules: Vec<&'static str>,
 }
 
 /// A factory whose result is meant to be created once (`new Ajv()`).
@@ -99,6 +109,7 @@ pub fn run_rules_with(model: &FileModel, source: &str, rules: &[ActiveRule<'_>],
         active.rule.check(&mut ctx);
         out.extend(ctx.into_diagnostics());
     }
+    suppress::apply_directives(model, source, rules, options, &mut out);
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
 }
