@@ -1,0 +1,81 @@
+//! `leaklint lsp`: a language server that reports leak findings as you type.
+//!
+//! LSP 3.17 over stdio with [`lsp_server`]'s framing. The message loop
+//! (`server`) owns the open documents and never analyses: each change queues
+//! a snapshot for the analysis thread (`analysis`), which coalesces queued
+//! versions of a document, and results for versions that are no longer
+//! current are dropped. Diagnostics are pushed, or pulled by clients that
+//! support `textDocument/diagnostic`; code actions (`actions`) offer each
+//! finding's fixes, a suppression comment, and `source.fixAll.leaklint`.
+
+// Documents are keyed by `lsp_types::Uri`, which hashes and compares by its
+// text; the cells clippy sees inside it only cache parsed parts.
+#![allow(clippy::mutable_key_type)]
+
+mod actions;
+mod analysis;
+mod document;
+mod position;
+mod server;
+
+use std::io::{BufReader, ErrorKind, Read, Write};
+use std::process::ExitCode;
+use std::thread;
+
+use lsp_server::Message;
+
+pub use actions::FIX_ALL_KIND;
+pub use server::Outcome;
+
+/// Serve on stdin/stdout until the client says `exit` or goes away.
+pub fn run_stdio() -> ExitCode {
+    let outcome = serve(std::io::stdin(), std::io::stdout());
+    if let Outcome::Failed(reason) = &outcome {
+        eprintln!("leaklint lsp: {reason}");
+    }
+    ExitCode::from(outcome.code())
+}
+
+/// Serve one session on a byte stream pair with LSP's `Content-Length`
+/// framing. Returns once the session ends and every reply is written.
+pub fn serve(input: impl Read + Send + 'static, output: impl Write + Send + 'static) -> Outcome {
+    let (to_server, from_client) = crossbeam_channel::unbounded::<Message>();
+    let (to_client, from_server) = crossbeam_channel::unbounded::<Message>();
+    // The reader is not joined: after `exit` it may sit blocked on a stream
+    // the client keeps open, and it ends with the process.
+    let reader = thread::Builder::new().name("leaklint-lsp-reader".into()).spawn(move || {
+        let mut input = BufReader::new(input);
+        loop {
+            match Message::read(&mut input) {
+                Ok(Some(message)) => {
+                    let is_exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                    if to_server.send(message).is_err() || is_exit {
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                // A malformed message body was read whole; skip it and go on.
+                Err(err) if err.kind() == ErrorKind::InvalidData => eprintln!("leaklint lsp: skipped a message: {err}"),
+                Err(err) => {
+                    eprintln!("leaklint lsp: cannot read from the client: {err}");
+                    return;
+                }
+            }
+        }
+    });
+    let writer = thread::Builder::new().name("leaklint-lsp-writer".into()).spawn(move || {
+        let mut output = output;
+        for message in from_server {
+            if message.write(&mut output).and_then(|()| output.flush()).is_err() {
+                return;
+            }
+        }
+    });
+    let (Ok(_reader), Ok(writer)) = (reader, writer) else {
+        return Outcome::Failed("cannot start the I/O threads".to_string());
+    };
+    let outcome = server::run(to_client, from_client);
+    // `run` dropped its sender, so the writer drains what is queued and stops.
+    let _ = writer.join();
+    outcome
+}
