@@ -15,6 +15,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files and directories for leak shapes.
     Check(CheckArgs),
+    /// List the rules: id, default severity and what each finds.
+    Rules(RulesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +45,49 @@ pub struct CheckArgs {
     /// Number of threads checking files [default: one per CPU core].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+
+    /// Use this configuration file for every file instead of the nearest .leaklintrc.json.
+    #[arg(short = 'c', long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Check one file read from standard input (name it with --stdin-filename).
+    #[arg(long, requires = "stdin_filename", conflicts_with = "fix_suggestions")]
+    pub stdin: bool,
+
+    /// With --stdin: the path the text is checked as (file type, configuration, ignore patterns, report).
+    #[arg(long, value_name = "PATH", requires = "stdin")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Apply the first suggested fix of each finding to the files, where fixes do not overlap.
+    #[arg(long)]
+    pub fix_suggestions: bool,
+
+    /// Report leaklint-disable/-enable comments that suppress nothing (see docs/suppressions.md).
+    #[arg(long)]
+    pub report_unused_disable_directives: bool,
+
+    /// Severity of unused-directive reports; implies --report-unused-disable-directives [default: error].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub report_unused_disable_directives_severity: Option<DirectiveSeverity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirectiveSeverity {
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format: a table for people, or JSON for tools.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
 }
 
 /// How results are written. New formats (SARIF, GitHub annotations, ...)
@@ -72,8 +117,10 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<CheckArgs, clap::Error> {
         let cli = Cli::try_parse_from(std::iter::once("leaklint").chain(args.iter().copied()))?;
-        let Command::Check(check) = cli.command;
-        Ok(check)
+        match cli.command {
+            Command::Check(check) => Ok(check),
+            other => panic!("not a check command: {other:?}"),
+        }
     }
 
     #[test]

@@ -1,30 +1,113 @@
 //! `leaklint check`: discover, read and analyse files in parallel, collect a report.
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use leaklint_core::{ActiveRule, Diagnostic, LineIndex, SyntaxError};
-use leaklint_files::{discover, read_source};
+use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
+use leaklint_core::{Diagnostic, LineIndex, Severity, SyntaxError};
+use leaklint_files::{FileError, discover, read_source};
 use leaklint_report::{FailureKind, FileErrorOut, FileResult, Report, display_path};
 use rayon::prelude::*;
 
+use crate::args::{CheckArgs, DirectiveSeverity};
+use crate::exit_status::ExitStatus;
+use crate::fix::{FixOutcome, apply_fixes, write_atomically};
 use crate::panic_guard::catch_panic;
 
-/// What checking one file's text means: the core with the rules in production,
-/// anything (a panicking stub, say) in tests.
-pub type Analyzer<'a> = dyn Fn(&Path, &str) -> Result<Vec<Diagnostic>, SyntaxError> + Sync + 'a;
+/// What checking one file's text under its configuration means: the core
+/// with the configured rules in production, anything (a panicking stub, say)
+/// in tests.
+pub type Analyzer<'a> = dyn Fn(&Path, &str, &ResolvedConfig) -> Result<Vec<Diagnostic>, SyntaxError> + Sync + 'a;
 
-/// Every rule at its default severity.
-pub fn default_rules() -> Vec<ActiveRule<'static>> {
-    leaklint_rules::all_rules()
-        .into_iter()
-        .map(|rule| ActiveRule { rule, severity: rule.meta().default_severity })
-        .collect()
+/// The core with the file's configured rules and options; `report_unused`
+/// is `--report-unused-disable-directives`.
+pub fn core_analyzer(
+    report_unused: Option<Severity>,
+) -> impl Fn(&Path, &str, &ResolvedConfig) -> Result<Vec<Diagnostic>, SyntaxError> + Sync {
+    move |path, source, config| {
+        if report_unused.is_none() {
+            return leaklint_core::analyze_with(path, source, &config.rules, &config.options);
+        }
+        let options =
+            leaklint_core::Options { report_unused_disable_directives: report_unused, ..config.options.clone() };
+        leaklint_core::analyze_with(path, source, &config.rules, &options)
+    }
 }
 
-/// Check `paths` with `analyze` on the current rayon pool. Never stops early:
-/// each file that cannot be checked becomes one file error.
-pub fn check_paths(paths: &[PathBuf], cwd: Option<&Path>, analyze: &Analyzer<'_>) -> Report {
+/// `leaklint check` up to the report: configuration, files or stdin, fixes.
+/// Notes go to stderr here; a broken configuration or unreadable stdin is
+/// reported and becomes exit status 2.
+pub fn run_analysis(args: &CheckArgs, pool: &rayon::ThreadPool, cwd: Option<&Path>) -> Result<Report, ExitStatus> {
+    let resolver = ConfigResolver::new(args.config.as_deref()).map_err(config_failure)?;
+    let report_unused = match (args.report_unused_disable_directives, args.report_unused_disable_directives_severity) {
+        (_, Some(DirectiveSeverity::Warn)) => Some(Severity::Warning),
+        (_, Some(DirectiveSeverity::Error)) | (true, None) => Some(Severity::Error),
+        (false, None) => None,
+    };
+    let analyze = core_analyzer(report_unused);
+    let settings = Settings { resolver: &resolver, fix: args.fix_suggestions };
+    let outcome = match (&args.stdin_filename, args.stdin) {
+        (Some(path), true) => {
+            let mut source = String::new();
+            if let Err(err) = std::io::stdin().read_to_string(&mut source) {
+                eprintln!("error: cannot read standard input as UTF-8 text: {err}");
+                return Err(ExitStatus::Failure);
+            }
+            check_stdin(source, path, cwd, &settings, &analyze)
+        }
+        _ => pool.install(|| check_paths(&args.paths, cwd, &settings, &analyze)),
+    }
+    .map_err(config_failure)?;
+    let mut stderr = std::io::stderr().lock();
+    for note in &outcome.notes {
+        let _ = writeln!(stderr, "{note}");
+    }
+    Ok(outcome.report)
+}
+
+fn config_failure(err: ConfigError) -> ExitStatus {
+    eprintln!("error: {err}");
+    ExitStatus::Failure
+}
+
+/// How to check: where configuration comes from, and whether to write fixes.
+pub struct Settings<'a> {
+    pub resolver: &'a ConfigResolver,
+    /// `--fix-suggestions`.
+    pub fix: bool,
+}
+
+/// The report, and notes for stderr (ignored files, applied fixes).
+pub struct CheckOutcome {
+    pub report: Report,
+    pub notes: Vec<String>,
+}
+
+/// Check `paths` with `analyze` on the current rayon pool. Never stops early
+/// on a file: each file that cannot be checked becomes one file error. A
+/// broken configuration file stops everything (exit status 2).
+pub fn check_paths(
+    paths: &[PathBuf],
+    cwd: Option<&Path>,
+    settings: &Settings<'_>,
+    analyze: &Analyzer<'_>,
+) -> Result<CheckOutcome, ConfigError> {
     let discovery = discover(paths);
+    let mut notes = Vec::new();
+    // Configuration is resolved before the parallel part, so that a broken
+    // file is reported once and nothing is half-done.
+    let mut files = Vec::with_capacity(discovery.files.len());
+    for path in &discovery.files {
+        let config = settings.resolver.for_file(path)?;
+        if config.is_ignored(path) {
+            if is_named(paths, path) {
+                notes.push(ignored_note(&display_path(path, cwd), &config));
+            }
+            continue;
+        }
+        files.push((path, config));
+    }
     let mut file_errors: Vec<FileErrorOut> = discovery
         .errors
         .iter()
@@ -32,49 +115,143 @@ pub fn check_paths(paths: &[PathBuf], cwd: Option<&Path>, analyze: &Analyzer<'_>
         .collect();
     // `collect` on an indexed parallel iterator keeps input order, so results
     // do not depend on the thread count (the report sorts them anyway).
-    let outcomes: Vec<FileOutcome> =
-        discovery.files.par_iter().map(|path| check_file(path, display_path(path, cwd), analyze)).collect();
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|(path, config)| {
+            let display = display_path(path, cwd);
+            check_file(path, display, || read_source(path), config, settings.fix, analyze)
+        })
+        .collect();
     let mut files_checked = 0;
     let mut results = Vec::new();
     for outcome in outcomes {
-        match outcome {
-            FileOutcome::Checked(result) => {
+        notes.extend(outcome.notes);
+        match outcome.result {
+            Ok(result) => {
                 files_checked += 1;
                 results.extend(result);
             }
-            FileOutcome::Failed(error) => file_errors.push(error),
+            Err(error) => file_errors.push(error),
         }
     }
-    Report::new(files_checked, results, file_errors)
+    if files_checked == 0 && file_errors.is_empty() {
+        notes.push("note: no JavaScript or TypeScript files to check".to_string());
+    }
+    Ok(CheckOutcome { report: Report::new(files_checked, results, file_errors), notes })
 }
 
-enum FileOutcome {
-    /// Analysed; the result when there were findings.
-    Checked(Option<FileResult>),
-    Failed(FileErrorOut),
+/// Check `source` (read from stdin) as if it were the file at `path`.
+pub fn check_stdin(
+    source: String,
+    path: &Path,
+    cwd: Option<&Path>,
+    settings: &Settings<'_>,
+    analyze: &Analyzer<'_>,
+) -> Result<CheckOutcome, ConfigError> {
+    let config = settings.resolver.for_file(path)?;
+    let display = display_path(path, cwd);
+    if config.is_ignored(path) {
+        let notes = vec![ignored_note(&display, &config)];
+        return Ok(CheckOutcome { report: Report::new(0, Vec::new(), Vec::new()), notes });
+    }
+    let outcome = check_file(path, display, || Ok(source), &config, false, analyze);
+    let (results, errors) = match outcome.result {
+        Ok(result) => (result.into_iter().collect(), Vec::new()),
+        Err(error) => (Vec::new(), vec![error]),
+    };
+    let checked = usize::from(errors.is_empty());
+    Ok(CheckOutcome { report: Report::new(checked, results, errors), notes: outcome.notes })
 }
 
-fn check_file(path: &Path, display: String, analyze: &Analyzer<'_>) -> FileOutcome {
+/// Whether `path` was named on the command line rather than found by walking.
+fn is_named(paths: &[PathBuf], path: &Path) -> bool {
+    paths.iter().any(|named| named == path || named.strip_prefix(".").is_ok_and(|rest| rest == path))
+}
+
+fn ignored_note(display: &str, config: &ResolvedConfig) -> String {
+    let from = config.path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    format!("note: {display}: ignored by ignorePatterns in {from}")
+}
+
+struct FileOutcome {
+    /// Analysed, with the result when there were findings; or why not.
+    result: Result<Option<FileResult>, FileErrorOut>,
+    notes: Vec<String>,
+}
+
+fn check_file(
+    path: &Path,
+    display: String,
+    read: impl FnOnce() -> Result<String, FileError>,
+    config: &Arc<ResolvedConfig>,
+    fix: bool,
+    analyze: &Analyzer<'_>,
+) -> FileOutcome {
     let outcome = catch_panic(|| {
-        let source = match read_source(path) {
+        let mut notes = Vec::new();
+        let mut source = match read() {
             Ok(source) => source,
-            Err(error) => return FileOutcome::Failed(FileErrorOut::from_file_error(&error, display.clone())),
+            Err(error) => {
+                return FileOutcome { result: Err(FileErrorOut::from_file_error(&error, display.clone())), notes };
+            }
         };
-        match analyze(path, &source) {
-            Ok(diagnostics) if diagnostics.is_empty() => FileOutcome::Checked(None),
-            Ok(diagnostics) => FileOutcome::Checked(Some(FileResult::new(display.clone(), source, diagnostics))),
-            Err(error) => FileOutcome::Failed(syntax_error(display.clone(), &source, &error)),
+        let mut analysed = analyze(path, &source, config);
+        if fix && let Ok(diagnostics) = &analysed {
+            // Report what is left after fixing, as ESLint does with --fix.
+            if let Some(fixed) = fix_file(path, &display, &source, diagnostics, &mut notes) {
+                source = fixed;
+                analysed = analyze(path, &source, config);
+            }
         }
+        let result = match analysed {
+            Ok(diagnostics) if diagnostics.is_empty() => Ok(None),
+            Ok(diagnostics) => Ok(Some(FileResult::new(display.clone(), source, diagnostics))),
+            Err(error) => Err(syntax_error(display.clone(), &source, &error)),
+        };
+        FileOutcome { result, notes }
     });
-    outcome.unwrap_or_else(|panic| {
-        FileOutcome::Failed(FileErrorOut {
+    outcome.unwrap_or_else(|panic| FileOutcome {
+        result: Err(FileErrorOut {
             path: display,
             kind: FailureKind::InternalError,
             message: format!("internal error: leaklint {panic} (this is a bug in leaklint, please report it)"),
             line: None,
             column: None,
-        })
+        }),
+        notes: Vec::new(),
     })
+}
+
+/// Apply and write the fixes for one file; the new text when it was written.
+fn fix_file(
+    path: &Path,
+    display: &str,
+    source: &str,
+    diagnostics: &[Diagnostic],
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    match apply_fixes(path, source, diagnostics) {
+        FixOutcome::NothingToFix => None,
+        FixOutcome::Refused { reason } => {
+            notes.push(format!("note: {display}: fixes not written: {reason}"));
+            None
+        }
+        FixOutcome::Fixed { source: fixed, applied, skipped } => {
+            if let Err(err) = write_atomically(path, &fixed) {
+                notes.push(format!("note: {display}: fixes not written: {err}"));
+                return None;
+            }
+            for message in &applied {
+                notes.push(format!("fixed: {display}: {message}"));
+            }
+            for message in &skipped {
+                notes.push(format!(
+                    "note: {display}: skipped a fix that overlaps another (run again to apply it): {message}"
+                ));
+            }
+            Some(fixed)
+        }
+    }
 }
 
 fn syntax_error(path: String, source: &str, error: &SyntaxError) -> FileErrorOut {
@@ -92,7 +269,7 @@ fn syntax_error(path: String, source: &str, error: &SyntaxError) -> FileErrorOut
 mod tests {
     use std::fs;
 
-    use leaklint_core::{Severity, Span};
+    use leaklint_core::Span;
 
     use super::*;
 
@@ -106,7 +283,7 @@ mod tests {
 
     /// Reports one warning per file at offset 0, panics on `panic.js`, and
     /// rejects `syntax.js` at the position of `!`.
-    fn stub(path: &Path, source: &str) -> Result<Vec<Diagnostic>, SyntaxError> {
+    fn stub(path: &Path, source: &str, _config: &ResolvedConfig) -> Result<Vec<Diagnostic>, SyntaxError> {
         match path.file_name().unwrap().to_str().unwrap() {
             "panic.js" => panic!("stub analyzer exploded"),
             "syntax.js" => {
@@ -129,7 +306,7 @@ mod tests {
     #[test]
     fn panic_in_one_file_is_an_internal_error_and_the_others_are_kept() {
         let dir = tree(&[("a.js", "a"), ("panic.js", "p"), ("z.js", "z")]);
-        let report = check_paths(&[dir.path().to_path_buf()], Some(dir.path()), &stub);
+        let report = check(&[dir.path().to_path_buf()], dir.path());
         assert_eq!(report.files_checked(), 2);
         let paths: Vec<_> = report.results().iter().map(FileResult::path).collect();
         assert_eq!(paths, ["a.js", "z.js"]);
@@ -143,7 +320,7 @@ mod tests {
     #[test]
     fn syntax_error_offset_becomes_line_and_character_column() {
         let dir = tree(&[("syntax.js", "let a;\nlet é = !;\n")]);
-        let report = check_paths(&[dir.path().to_path_buf()], Some(dir.path()), &stub);
+        let report = check(&[dir.path().to_path_buf()], dir.path());
         let error = &report.file_errors()[0];
         assert_eq!(error.kind, FailureKind::SyntaxError);
         assert_eq!((error.line, error.column), (Some(2), Some(9)));
@@ -160,7 +337,7 @@ mod tests {
     fn read_and_discovery_errors_are_file_errors() {
         let dir = tree(&[("ok.js", "a"), ("bin.js", "\0\0")]);
         let missing = dir.path().join("missing");
-        let report = check_paths(&[dir.path().to_path_buf(), missing], Some(dir.path()), &stub);
+        let report = check(&[dir.path().to_path_buf(), missing], dir.path());
         let kinds: Vec<_> = report.file_errors().iter().map(|e| (e.path.as_str(), e.kind)).collect();
         assert_eq!(
             kinds,
@@ -173,11 +350,32 @@ mod tests {
     }
 
     #[test]
-    fn default_rules_run_at_their_default_severity() {
-        let rules = default_rules();
-        assert_eq!(rules.len(), leaklint_rules::all_rules().len());
-        for active in rules {
-            assert_eq!(active.severity, active.rule.meta().default_severity);
-        }
+    fn ignored_files_are_skipped_and_named_ones_get_a_note() {
+        let dir = tree(&[("a.js", "a"), ("gen.js", "g"), (".leaklintrc.json", r#"{ "ignorePatterns": ["gen.js"] }"#)]);
+        let resolver = ConfigResolver::new(None).unwrap();
+        let settings = Settings { resolver: &resolver, fix: false };
+        let outcome = check_paths(&[dir.path().to_path_buf()], Some(dir.path()), &settings, &stub).unwrap();
+        assert_eq!(outcome.report.files_checked(), 1);
+        assert_eq!(outcome.notes, Vec::<String>::new());
+        let named = dir.path().join("gen.js");
+        let outcome = check_paths(std::slice::from_ref(&named), Some(dir.path()), &settings, &stub).unwrap();
+        assert_eq!(outcome.report.files_checked(), 0);
+        assert!(outcome.notes[0].starts_with("note: gen.js: ignored by ignorePatterns in "), "{:?}", outcome.notes);
+        assert_eq!(outcome.notes[1], "note: no JavaScript or TypeScript files to check");
+    }
+
+    #[test]
+    fn a_broken_configuration_stops_the_check() {
+        let dir = tree(&[("a.js", "a"), (".leaklintrc.json", r#"{ "rules": { "nope": "off" } }"#)]);
+        let resolver = ConfigResolver::new(None).unwrap();
+        let settings = Settings { resolver: &resolver, fix: false };
+        let err = check_paths(&[dir.path().to_path_buf()], Some(dir.path()), &settings, &stub).err().unwrap();
+        assert_eq!(err.key_path(), Some("rules.nope"));
+    }
+
+    fn check(paths: &[PathBuf], cwd: &Path) -> Report {
+        let resolver = ConfigResolver::new(None).unwrap();
+        let settings = Settings { resolver: &resolver, fix: false };
+        check_paths(paths, Some(cwd), &settings, &stub).unwrap().report
     }
 }

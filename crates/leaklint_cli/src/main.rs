@@ -4,7 +4,9 @@ mod args;
 mod check;
 mod color;
 mod exit_status;
+mod fix;
 mod panic_guard;
+mod rules_cmd;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -14,7 +16,7 @@ use clap::Parser;
 use leaklint_report::{HumanOptions, render_human, render_json, render_sarif};
 
 use crate::args::{CheckArgs, Cli, Command, OutputFormat};
-use crate::check::{check_paths, default_rules};
+use crate::check::run_analysis;
 use crate::color::use_color;
 use crate::exit_status::ExitStatus;
 
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => run_check(&args).into(),
+        Command::Rules(args) => rules_cmd::run(&args),
     }
 }
 
@@ -36,9 +39,10 @@ fn run_check(args: &CheckArgs) -> ExitStatus {
         }
     };
     let cwd = std::env::current_dir().ok();
-    let rules = default_rules();
-    let analyze = |path: &std::path::Path, source: &str| leaklint_core::analyze(path, source, &rules);
-    let report = pool.install(|| check_paths(&args.paths, cwd.as_deref(), &analyze));
+    let report = match run_analysis(args, &pool, cwd.as_deref()) {
+        Ok(report) => report,
+        Err(status) => return status,
+    };
     let status = ExitStatus::of(&report, args.max_warnings);
     let shown = if args.quiet { report.errors_only() } else { report };
 

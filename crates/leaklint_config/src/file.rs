@@ -132,7 +132,11 @@ impl ConfigFile {
         ];
         for (key, items, what) in lists {
             if let Some(i) = items.iter().position(|item| item.trim().is_empty()) {
-                return Err(ConfigError::new(path, Some(format!("{key}[{i}]")), format!("expected {what}, found \"\"")));
+                return Err(ConfigError::new(
+                    path,
+                    Some(format!("{key}[{i}]")),
+                    format!("expected {what}, found \"\""),
+                ));
             }
         }
         for (i, factory) in self.per_call_factories.iter().enumerate() {
@@ -175,6 +179,7 @@ impl ConfigFile {
                 .iter()
                 .map(|f| FactorySpec { package: f.package.clone(), export: f.export.clone(), why: f.why.clone() })
                 .collect(),
+            known_rules: known_rule_ids(),
             ..Options::default()
         }
     }
@@ -201,4 +206,9 @@ impl ConfigFile {
 /// ("unknown variant `of`, expected one of `off`, `warn`, `error`").
 fn expected_message(err: &serde_json::Error) -> String {
     err.to_string()
+}
+
+/// Every rule id, on or off: suppression comments may name any of them.
+pub(crate) fn known_rule_ids() -> Vec<&'static str> {
+    leaklint_rules::all_rules().iter().map(|rule| rule.meta().id).collect()
 }

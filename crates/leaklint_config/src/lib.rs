@@ -40,7 +40,8 @@ impl Default for ResolvedConfig {
             .into_iter()
             .map(|rule| ActiveRule { rule, severity: rule.meta().default_severity })
             .collect();
-        Self { path: None, rules, options: Options::default(), ignore: None }
+        let options = Options { known_rules: file::known_rule_ids(), ..Options::default() };
+        Self { path: None, rules, options, ignore: None }
     }
 }
 
