@@ -288,6 +288,8 @@ pub struct FileModel {
     pub implicit_globals: Vec<ImplicitGlobal>,
     /// The file is an ES module or starts with `"use strict"`.
     pub strict: bool,
+    /// Modules the file imports or requires, sorted, without duplicates.
+    pub imported_modules: Vec<String>,
 }
 
 /// An assignment to an identifier no scope declares (`name` is `x`), or to a
@@ -317,6 +319,8 @@ pub struct Call {
     /// What happens to the result.
     pub result: ResultUse,
     pub args: Vec<Arg>,
+    /// Inside an `if`, `?:`, `&&`/`||` branch: it may not run every time.
+    pub conditional: bool,
 }
 
 /// An imported binding: `import Ajv from "ajv"` is `{ module: "ajv", export: "default" }`;

@@ -86,7 +86,7 @@ fn head(source: &str, span: leaklint_core::Span) -> leaklint_core::Span {
 }
 
 /// Is `func` `ancestor` or nested inside it?
-fn is_within(model: &FileModel, func: FunctionId, ancestor: FunctionId) -> bool {
+pub(crate) fn is_within(model: &FileModel, func: FunctionId, ancestor: FunctionId) -> bool {
     let mut at = Some(func);
     while let Some(f) = at {
         if f == ancestor {
@@ -98,7 +98,7 @@ fn is_within(model: &FileModel, func: FunctionId, ancestor: FunctionId) -> bool 
 }
 
 /// `this.timer` → `timer`: the name a handle is kept under, wherever it is stored.
-fn last_segment(path: &str) -> &str {
+pub(crate) fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 

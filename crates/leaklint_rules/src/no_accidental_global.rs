@@ -36,6 +36,12 @@ impl Rule for NoAccidentalGlobal {
                 if !matches!(func.lifetime, Lifetime::PerRequest | Lifetime::PerInstance) {
                     continue;
                 }
+                // Only a request-scoped value stored there is a leak (`global.lastRequest = req`);
+                // per-request patching of a global function is a design choice.
+                let Some(stored) = assigned_identifier(ctx.source, global.span.end) else { continue };
+                if !request_scoped(model, global.func, stored) {
+                    continue;
+                }
                 ctx.report(Finding {
                     span: global.span,
                     message: format!("`{}` is written {}; the global keeps the value alive for the life of the process", global.name, how_often(func)),
@@ -70,4 +76,30 @@ impl Rule for NoAccidentalGlobal {
             });
         }
     }
+}
+
+/// `x` in `global.name = x;`, reading the text after the assignment target.
+fn assigned_identifier(source: &str, target_end: u32) -> Option<&str> {
+    let rest = source.get(target_end as usize..)?.trim_start().strip_prefix('=')?;
+    if rest.starts_with('=') {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(rest.len());
+    let ident = &rest[..end];
+    let after = rest[end..].trim_start();
+    (!ident.is_empty() && (after.is_empty() || after.starts_with([';', '\n', '}', ')']))).then_some(ident)
+}
+
+/// Is `name` a parameter of `func` or of a per-request function around it?
+fn request_scoped(model: &leaklint_core::FileModel, func: leaklint_core::model::FunctionId, name: &str) -> bool {
+    let mut at = Some(func);
+    while let Some(f) = at {
+        let function = model.function(f);
+        if function.lifetime == Lifetime::PerRequest && function.params.iter().any(|p| p == name) {
+            return true;
+        }
+        at = function.parent;
+    }
+    false
 }

@@ -38,9 +38,19 @@ impl Rule for NoMismatchedListenerRemoval {
             else {
                 continue;
             };
+            // Only a named event can be paired, and only with adds in the same
+            // closure family that happen before the removal can run (a nested
+            // callback, or earlier in the same function: not a re-add after it).
+            if name.is_none() {
+                continue;
+            }
+            let related_code = |f| {
+                (crate::is_within(model, event.func, f) && (f != event.func)) || crate::is_within(model, f, event.func)
+            };
             let added: Vec<(&str, leaklint_core::Span)> = model
                 .events
                 .iter()
+                .filter(|e| related_code(e.func) && !(e.func == event.func && e.span.start > event.span.start))
                 .filter_map(|e| match &e.kind {
                     EventKind::ListenerAdd { emitter, event: added_event, handler, .. }
                         if emitter.path == *emitter_path && added_event == name =>
@@ -85,14 +95,20 @@ impl Rule for NoMismatchedListenerRemoval {
                         continue;
                     }
                     // Only a mismatch when this emitter and event got listeners here, none of them this one.
-                    if added.is_empty() || added.iter().any(|(a, _)| a == removed) {
+                    // Same function under another path (`data.onDispose` / `attributeData.onDispose`) counts as a match.
+                    let same = |a: &str| crate::last_segment(a) == crate::last_segment(removed);
+                    let added_anywhere = model.events.iter().any(|e| {
+                        matches!(&e.kind, EventKind::ListenerAdd { emitter, event: ev, handler: Handler::Named(h), .. }
+                            if emitter.path == *emitter_path && ev == name && same(h))
+                    });
+                    if added.is_empty() || added_anywhere {
                         continue;
                     }
                     // The added listeners that no removal takes off: those are what stays.
                     let removed_elsewhere = |h: &str| {
                         model.events.iter().any(|e| {
                             matches!(&e.kind, EventKind::ListenerRemove { emitter_path: p, event: ev, handler: Some(Handler::Named(r)), .. }
-                                if p == emitter_path && ev == name && r == h)
+                                if p == emitter_path && ev == name && crate::last_segment(r) == crate::last_segment(h))
                         })
                     };
                     let staying: Vec<&(&str, leaklint_core::Span)> =

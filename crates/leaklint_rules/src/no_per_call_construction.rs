@@ -2,7 +2,7 @@
 //! compilers, proxies, clients, pools, routers) constructed inside code that
 //! runs per request or on every call.
 
-use leaklint_core::model::{Arg, Call, Lifetime, ResultUse};
+use leaklint_core::model::{Arg, Call, EventKind, Lifetime, ResultUse};
 use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
 
 use crate::factories::{FACTORIES, Factory};
@@ -54,13 +54,19 @@ impl Rule for NoPerCallConstruction {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
-        let imports_ajv = model.calls.iter().any(|c| c.import.as_ref().is_some_and(|i| is_package(&i.module, "ajv")));
+        let imports_ajv = model.imported_modules.iter().any(|m| is_package(m, "ajv"));
         for call in &model.calls {
             let func = model.function(call.func);
             if func.lifetime == Lifetime::Startup {
                 continue;
             }
-            if imports_ajv && is_fresh_schema_compile(call) {
+            // Compiled on a cache miss (`cache.get(schema)` ... `cache.set(schema, fn)`): once per schema.
+            let cached = || {
+                model.events.iter().any(|e| {
+                    e.func == call.func && matches!(e.kind, EventKind::Lookup { .. } | EventKind::Write { .. })
+                })
+            };
+            if imports_ajv && is_fresh_schema_compile(call) && !cached() {
                 ctx.report(Finding {
                     span: Span::new(call.span.start, call.callee_span.end),
                     message: format!(

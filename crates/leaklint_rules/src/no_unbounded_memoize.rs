@@ -59,10 +59,12 @@ impl Rule for NoUnboundedMemoize {
                 Arg::Object { keys, spread } => *spread || keys.iter().any(|k| BOUND_KEYS.contains(&k.as_str())),
                 _ => false,
             });
-            // A function of no arguments has one key.
+            // A function of no arguments has one key. A named function passed to a
+            // local `memoize` of unknown semantics (often a lazy thunk) is left alone.
+            let known_package = call.import.as_ref().is_some_and(|i| !i.module.starts_with('.'));
             let takes_arguments = match call.args.first() {
                 Some(Arg::Function(f)) => !model.function(*f).params.is_empty(),
-                Some(Arg::Path(_)) => true,
+                Some(Arg::Path(_)) => known_package,
                 _ => false,
             };
             if bounded || !takes_arguments {

@@ -50,7 +50,10 @@ impl Rule for NoUnclearedTimer {
         for call in &model.calls {
             let Some(kind) = timer_kind(call) else { continue };
             let func = model.function(call.func);
-            if func.lifetime == Lifetime::Startup || in_component_lifecycle(model, call.func) {
+            // Code that certainly repeats; an exported set-up function (`startPolling()`) is often called once.
+            if !matches!(func.lifetime, Lifetime::PerRequest | Lifetime::PerInstance)
+                || in_component_lifecycle(model, call.func)
+            {
                 continue;
             }
             // `setTimeout` runs once; it only repeats when the callback schedules itself again.
@@ -59,18 +62,21 @@ impl Rule for NoUnclearedTimer {
                     Some(Arg::Path(p)) => func.name.as_deref() == Some(p.as_str()),
                     _ => false,
                 };
-                if !reschedules || func.lifetime != Lifetime::PerRequest && func.lifetime != Lifetime::PerInstance {
+                // A reschedule inside a branch stops by itself (poll until done).
+                if !reschedules || call.conditional {
                     continue;
                 }
             }
             let problem = match &call.result {
-                // The caller owns the id.
-                ResultUse::Returned => continue,
-                // Unref'd timers of a service started once by design; per-request ones still pile up.
-                ResultUse::Chained(m) if m == "unref" && func.lifetime == Lifetime::Repeatable => continue,
                 ResultUse::Stored(path) if is_cleared(model, path) => continue,
                 ResultUse::Stored(path) => format!("its id is kept in `{path}` but never cleared"),
-                _ => "its id is never kept, so nothing can clear it".to_string(),
+                ResultUse::Discarded => "its id is never kept, so nothing can clear it".to_string(),
+                // `.unref()` only lets the process exit; the timer still runs and holds its closure.
+                ResultUse::Chained(m) if m == "unref" => {
+                    "its id is never kept (only unref'd), so nothing can clear it".to_string()
+                }
+                // Returned to the caller, or handed on: someone else owns the id.
+                _ => continue,
             };
             let what = if kind == "setInterval" { "`setInterval`" } else { "a self-rescheduling `setTimeout`" };
             let mut related = Vec::new();

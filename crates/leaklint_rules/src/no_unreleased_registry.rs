@@ -23,6 +23,10 @@ static META: RuleMeta = RuleMeta {
 const REGISTER_METHODS: &[&str] =
     &["init", "register", "attach", "mount", "track", "watch", "connect", "addInstance", "addClient", "subscribe"];
 
+/// Methods that take an object out of a registry only when its owner remembers to call them.
+const DISPOSE_METHODS: &[&str] =
+    &["destroy", "dispose", "close", "unregister", "remove", "release", "detach", "disconnect", "stop", "unsubscribe"];
+
 /// The identifier stored by `x.push(id)` / `x.add(id)` / `x.set(k, id)`, from the call's text.
 fn stored_identifier<'s>(source: &'s str, span: leaklint_core::Span, method: &str) -> Option<&'s str> {
     let text = span.text(source);
@@ -55,28 +59,43 @@ impl Rule for NoUnreleasedRegistry {
         let model = ctx.model;
         let mut reported: Vec<ValueId> = Vec::new();
         for event in &model.events {
-            let EventKind::Write { target, method, .. } = &event.kind else { continue };
+            let EventKind::Write { target, method, after_lookup, .. } = &event.kind else { continue };
             if !matches!(method.as_str(), "push" | "add" | "set" | "unshift") || reported.contains(target) {
                 continue;
             }
             let Some(stored) = stored_identifier(ctx.source, event.span, method) else { continue };
             let func = model.function(event.func);
             let value = model.value(*target);
-            let removed_in = removals(model, *target);
+            // Setting the registry up (`createDebug.instances = []` in the enclosing
+            // set-up function) is not a removal.
+            let removed_in: Vec<_> = removals(model, *target)
+                .into_iter()
+                .filter(|(_, f)| !(crate::is_within(model, func.id, *f) && *f != func.id))
+                .collect();
             // Shape 1: a factory registers what it returns (`instances.push(debug); return debug`),
             // or a constructor registers `this`; removal only in another, opt-in function.
             let registers_product = func.returned_bindings.iter().any(|r| r == stored)
                 || (stored == "this" && func.kind == FunctionKind::Constructor);
             let declared_outside = value.decl_span.is_none_or(|d| !func.span.contains(d));
-            if registers_product && declared_outside && func.lifetime.runs_repeatedly() {
-                // No removal at all is `no-unbounded-collection`'s finding when the registry is long-lived.
-                if removed_in.is_empty() && value.longevity.is_some() {
-                    continue;
-                }
-                // Removal in the registering function itself (a bound) is fine.
-                if removed_in.iter().any(|(_, f)| *f == func.id) {
-                    continue;
-                }
+            // Removal only through an opt-in method (`destroy()`), never on the way out.
+            let only_opt_in_removal = !removed_in.is_empty()
+                && removed_in
+                    .iter()
+                    .all(|(_, f)| model.function(*f).name.as_deref().is_some_and(|n| DISPOSE_METHODS.contains(&n)));
+            // A get-or-create cache looks the key up first: that is memoisation, not registration.
+            // A keyed registry that is looked up (shared, often reference-counted, entries) is one too.
+            let is_cache = *after_lookup
+                || model
+                    .events_on(*target)
+                    .any(|e| matches!(e.kind, EventKind::Lookup { .. }) && (e.func == func.id || method == "set"));
+            if registers_product
+                && declared_outside
+                && func.lifetime.runs_repeatedly()
+                && only_opt_in_removal
+                && !is_cache
+                // An object's own list dies with the object.
+                && !value.name.starts_with("this.")
+            {
                 let mut related: Vec<Label> = removed_in
                     .iter()
                     .map(|(s, _)| Label { span: *s, message: "only removed here, when someone calls it".into() })

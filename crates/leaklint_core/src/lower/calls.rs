@@ -36,6 +36,7 @@ pub(super) struct RawCall {
     pub is_new: bool,
     pub result: ResultUse,
     pub args: Vec<RawArg>,
+    pub conditional: bool,
 }
 
 /// Node built-ins: calling their plain functions (`path.join`) is never
@@ -161,6 +162,7 @@ impl<'a> Collector<'a, '_> {
             is_new,
             result,
             args,
+            conditional: !self.guard_frames.is_empty(),
         });
     }
 

@@ -36,8 +36,26 @@ fn source_type(path: &Path) -> SourceType {
 }
 
 fn parse<'a>(allocator: &'a Allocator, path: &Path, source: &'a str) -> Result<ParserReturn<'a>, SyntaxError> {
+    let source_type = source_type(path);
+    match parse_as(allocator, source, source_type) {
+        // oxc refuses `@flow` files. Flow's annotations are close enough to
+        // TypeScript's that most files parse as TypeScript, which is all the
+        // model needs; if not, the Flow error is the one worth showing.
+        Err(flow) if flow.message.contains("Flow") => {
+            let as_ts = SourceType::ts().with_jsx(source_type.is_jsx()).with_module(true);
+            parse_as(allocator, source, as_ts).map_err(|_| flow)
+        }
+        other => other,
+    }
+}
+
+fn parse_as<'a>(
+    allocator: &'a Allocator,
+    source: &'a str,
+    source_type: SourceType,
+) -> Result<ParserReturn<'a>, SyntaxError> {
     let options = ParseOptions { allow_return_outside_function: true, ..ParseOptions::default() };
-    let parsed = Parser::new(allocator, source, source_type(path)).with_options(options).parse();
+    let parsed = Parser::new(allocator, source, source_type).with_options(options).parse();
     let first_error = parsed.diagnostics.errors().next().map(|first| SyntaxError {
         message: first.message.to_string(),
         offset: first.labels.first().map(|l| l.offset()),

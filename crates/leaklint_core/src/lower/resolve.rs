@@ -198,6 +198,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             import: call.import,
             is_new: call.is_new,
             result: call.result,
+            conditional: call.conditional,
             args: call
                 .args
                 .into_iter()
@@ -216,7 +217,19 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         .iter()
         .map(|(span, func, name)| crate::model::ImplicitGlobal { span: *span, func: *func, name: name.to_string() })
         .collect();
-    FileModel { functions, values, events, directive_comments: Vec::new(), calls, implicit_globals, strict: false }
+    let mut imported_modules: Vec<String> = c.imports.values().map(|i| i.module.to_string()).collect();
+    imported_modules.sort_unstable();
+    imported_modules.dedup();
+    FileModel {
+        functions,
+        values,
+        events,
+        directive_comments: Vec::new(),
+        calls,
+        implicit_globals,
+        strict: false,
+        imported_modules,
+    }
 }
 
 fn request_shape(params: &[String]) -> Option<String> {
