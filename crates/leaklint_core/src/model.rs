@@ -150,6 +150,8 @@ pub enum Longevity {
     /// Declared in an enclosing function that runs less often than the writer
     /// (a factory's local captured by the per-request closure it returns).
     Captured,
+    /// Named as long-lived in the configuration (`longLivedEmitters`).
+    Configured,
 }
 
 impl Longevity {
@@ -167,6 +169,7 @@ impl Longevity {
             Longevity::HandlerOwner => "the object that owns this handler outlives each request",
             Longevity::Pooled => "it is released back to a pool and reused, so it outlives each borrower",
             Longevity::Captured => "declared in an enclosing function that runs less often, so every call shares it",
+            Longevity::Configured => "configured as long-lived (`longLivedEmitters` in .leaklintrc.json)",
         }
     }
 }

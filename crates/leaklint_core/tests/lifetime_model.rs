@@ -123,3 +123,32 @@ fn syntax_errors_are_reported_with_an_offset() {
     assert!(err.offset.is_some(), "{err:?}");
     assert!(!err.message.is_empty());
 }
+
+/// `requestRegistrars` and `longLivedEmitters` from the configuration teach the
+/// model an in-house framework; without them the same code is unknown.
+#[test]
+fn configured_registrars_and_emitters() {
+    let source = "
+const { registerHandler } = require('./framework');
+registerHandler(function onOrder(ctx) {
+  ctx.app.bus.on('price', (p) => ctx.send(p)); // MARK
+});
+";
+    let plain = model("a.js", source);
+    assert_ne!(lifetime_at(source, &plain, "MARK"), Lifetime::PerRequest);
+
+    let options = leaklint_core::Options {
+        request_registrars: vec!["registerHandler".into()],
+        long_lived_emitters: vec!["ctx.app.bus".into()],
+        ..Default::default()
+    };
+    let configured = leaklint_core::build_model_with(Path::new("a.js"), source, &options).expect("parses");
+    let handler = configured.functions.iter().find(|f| f.name.as_deref() == Some("onOrder")).expect("handler");
+    assert_eq!(handler.lifetime, Lifetime::PerRequest);
+    assert!(handler.lifetime_reason.contains("registerHandler"), "{}", handler.lifetime_reason);
+    let longevity = configured.events.iter().find_map(|e| match &e.kind {
+        EventKind::ListenerAdd { emitter, .. } => emitter.longevity,
+        _ => None,
+    });
+    assert_eq!(longevity, Some(Longevity::Configured));
+}

@@ -2,7 +2,7 @@
 //! running more than once keeps adding to, and that nothing ever empties.
 
 use leaklint_core::model::{ContainerKind, EventKind, FileModel, FunctionId, KeyKind, Lifetime, ValueId};
-use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
+use leaklint_core::{Edit, Finding, Fix, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
 
 use crate::{function_of, how_often, write_target};
 
@@ -82,6 +82,8 @@ impl Rule for NoUnboundedCollection {
                 String::new()
             };
             let help = fix_advice(value.kind, object_keys, iterated, func.lifetime);
+            let fixes =
+                if object_keys && !iterated { weak_fix(ctx.source, value.kind, value.decl_span) } else { Vec::new() };
             ctx.report(Finding {
                 span: first.span,
                 message: format!(
@@ -93,7 +95,7 @@ impl Rule for NoUnboundedCollection {
                 label: format!("adds to `{}` {}", value.name, func.lifetime.describe()),
                 related,
                 help,
-                fixes: Vec::new(),
+                fixes,
                 subject: Some(value.name.clone()),
             });
         }
@@ -130,6 +132,31 @@ fn fix_advice(kind: ContainerKind, object_keys: bool, iterated: bool, lifetime: 
             "Bound it (an LRU/TTL cache such as `lru-cache`, or a size check that evicts), or delete each entry {when}."
         )
     }
+}
+
+/// `new Map()` → `new WeakMap()` (and `Set` → `WeakSet`) at the declaration, when
+/// it is written exactly so. Not marked safe: code elsewhere may still call
+/// `.size`/`.clear()` on it through another name.
+fn weak_fix(source: &str, kind: ContainerKind, decl: Option<Span>) -> Vec<Fix> {
+    let (from, to) = match kind {
+        ContainerKind::Map => ("new Map(", "WeakMap"),
+        ContainerKind::Set => ("new Set(", "WeakSet"),
+        _ => return Vec::new(),
+    };
+    let Some(decl) = decl else { return Vec::new() };
+    let text = decl.text(source);
+    let Some(at) = text.find(from) else { return Vec::new() };
+    // Only an empty constructor: `new Map(entries)` may be seeded with primitive keys.
+    if !text[at + from.len()..].trim_start().starts_with(')') {
+        return Vec::new();
+    }
+    let start = decl.start + (at + "new ".len()) as u32;
+    let name_len = from.len() - "new (".len();
+    vec![Fix {
+        message: format!("Use a `{to}`"),
+        safe: false,
+        edits: vec![Edit { span: Span::new(start, start + name_len as u32), replacement: to.to_string() }],
+    }]
 }
 
 fn article(word: &str) -> &'static str {

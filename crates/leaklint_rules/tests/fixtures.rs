@@ -69,3 +69,63 @@ fn clean_fixtures_are_quiet() {
         assert!(found.is_empty(), "{}: {found:#?}", file.display());
     }
 }
+
+/// Every suggested fix on the leaky fixtures applies cleanly, still parses, and
+/// the Map -> WeakMap fix makes its finding go away.
+#[test]
+fn suggested_fixes_apply_and_parse() {
+    let rules: Vec<_> =
+        all_rules().into_iter().map(|r| ActiveRule { rule: r, severity: r.meta().default_severity }).collect();
+    let mut applied = 0;
+    for file in files("leaky") {
+        let source = std::fs::read_to_string(&file).expect("fixture readable");
+        let found = analyze(&file, &source, &rules).expect("fixture parses");
+        for diagnostic in &found {
+            for fix in &diagnostic.fixes {
+                let fixed = fix.apply(&source).unwrap_or_else(|| panic!("{}: fix does not apply", file.display()));
+                assert_ne!(fixed, source);
+                let after = analyze(&file, &fixed, &rules)
+                    .unwrap_or_else(|e| panic!("{}: `{}` breaks the file: {}", file.display(), fix.message, e.message));
+                if fix.message.contains("WeakMap") {
+                    assert!(
+                        !after.iter().any(|d| d.rule == diagnostic.rule && d.message == diagnostic.message),
+                        "{}: still reported after `{}`",
+                        file.display(),
+                        fix.message
+                    );
+                }
+                applied += 1;
+            }
+        }
+    }
+    assert!(applied >= 2, "expected the leaky fixtures to offer fixes, applied {applied}");
+}
+
+/// `perCallFactories` from the configuration extends the built-in list.
+#[test]
+fn configured_factories_are_reported() {
+    let source = "
+const { AcmeClient } = require('@acme/client');
+const express = require('express');
+const app = express();
+app.get('/orders', async (req, res) => {
+  const client = new AcmeClient();
+  res.json(await client.orders());
+});
+";
+    let rule = leaklint_rules::find_rule("no-per-call-construction").expect("rule exists");
+    let active = [ActiveRule { rule, severity: rule.meta().default_severity }];
+    let path = Path::new("server.js");
+    assert!(analyze(path, source, &active).expect("parses").is_empty());
+    let options = leaklint_core::Options {
+        per_call_factories: vec![leaklint_core::FactorySpec {
+            package: "@acme/client".into(),
+            export: "AcmeClient".into(),
+            why: "Each client opens a connection pool.".into(),
+        }],
+        ..Default::default()
+    };
+    let found = leaklint_core::analyze_with(path, source, &active, &options).expect("parses");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].help.contains("Each client opens a connection pool."), "{}", found[0].help);
+}

@@ -87,6 +87,8 @@ pub fn build(path: &Path, source: &str, options: &crate::Options) -> Result<File
         .map(|f| f.export.clone())
         .chain(options.request_registrars.iter().map(|r| r.rsplit('.').next().unwrap_or(r).to_string()))
         .collect();
+    collector.request_registrars = options.request_registrars.clone();
+    collector.long_lived_emitters = options.long_lived_emitters.clone();
     collector.visit_program(&parsed.program);
     let mut model = resolve::resolve(collector);
     model.directive_comments = directive_comments(&parsed.program, source);
@@ -376,6 +378,10 @@ struct Collector<'a, 's> {
     call_results: HashMap<u64, crate::model::ResultUse>,
     /// Extra callee names from the configuration (factories, registrars).
     options_call_names: Vec<String>,
+    /// Configured per-request registrars, as written (`router.route`, `registerHandler`).
+    request_registrars: Vec<String>,
+    /// Configured long-lived emitters, as access paths.
+    long_lived_emitters: Vec<String>,
     /// Assignments to undeclared identifiers: span, function, name.
     implicit_globals: Vec<(Span, FunctionId, &'a str)>,
 }
@@ -439,6 +445,8 @@ impl<'a, 's> Collector<'a, 's> {
             calls: Vec::new(),
             call_results: HashMap::default(),
             options_call_names: Vec::new(),
+            request_registrars: Vec::new(),
+            long_lived_emitters: Vec::new(),
             implicit_globals: Vec::new(),
         }
     }
@@ -683,6 +691,13 @@ impl<'a, 's> Collector<'a, 's> {
                 | Some(Expression::ArrayExpression(_))
         );
         let callee_text = self.key_text(callee.span());
+        // In-house frameworks named in the configuration: `registerHandler(fn)`, `router.route(path, fn)`.
+        if self.request_registrars.iter().any(|r| *r == callee_text || (!r.contains('.') && r == method)) {
+            return Rate::Fixed(
+                PerRequest,
+                format!("handler passed to `{callee_text}` (a configured request registrar)").into(),
+            );
+        }
         if let Expression::StaticMemberExpression(_) = callee {
             if known::ROUTE_METHODS.contains(&method)
                 && index > 0

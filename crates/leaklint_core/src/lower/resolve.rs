@@ -149,7 +149,9 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         } else {
             // An emitter (re)created in the same function is fresh on every call.
             let fresh = assigned_in.contains(&(l.func, super::path_hash(&l.emitter)));
-            let longevity = if fresh { None } else { resolver.longevity(&ctx, &l.emitter, l.func, 0) };
+            let path = l.emitter.text();
+            let configured = c.long_lived_emitters.iter().any(|e| *e == path).then_some(Longevity::Configured);
+            let longevity = if fresh { None } else { resolver.longevity(&ctx, &l.emitter, l.func, 0).or(configured) };
             let (handler, captures_request) = match &l.handler {
                 RawHandler::Named(n) => (Handler::Named(n.clone()), Vec::new()),
                 RawHandler::Inline(start) => {
@@ -159,7 +161,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
                 }
             };
             EventKind::ListenerAdd {
-                emitter: EmitterRef { path: l.emitter.text(), longevity },
+                emitter: EmitterRef { path, longevity },
                 event: l.event.clone(),
                 handler,
                 method: l.method.clone(),
