@@ -150,7 +150,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             // An emitter (re)created in the same function is fresh on every call.
             let fresh = assigned_in.contains(&(l.func, super::path_hash(&l.emitter)));
             let path = l.emitter.text();
-            let configured = c.long_lived_emitters.iter().any(|e| *e == path).then_some(Longevity::Configured);
+            let configured = c.long_lived_emitters.contains(&path).then_some(Longevity::Configured);
             let longevity = if fresh { None } else { resolver.longevity(&ctx, &l.emitter, l.func, 0).or(configured) };
             let (handler, captures_request) = match &l.handler {
                 RawHandler::Named(n) => (Handler::Named(n.clone()), Vec::new()),
