@@ -15,6 +15,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files and directories for leak shapes.
     Check(CheckArgs),
+    /// Read V8 heap snapshots: top classes, growth between snapshots.
+    Heap(crate::heap::HeapArgs),
     /// List the rules: id, default severity and what each finds.
     Rules(RulesArgs),
 }
@@ -29,6 +31,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+
+    /// A heap snapshot of the running program: findings the heap confirms
+    /// come first, with the evidence. Repeat for BASE TARGET [FINAL].
+    #[arg(long, value_name = "SNAPSHOT", action = clap::ArgAction::Append)]
+    pub heap: Vec<PathBuf>,
 
     /// Report errors only: warnings are neither shown nor counted in the output.
     #[arg(long)]

@@ -5,6 +5,7 @@ mod check;
 mod color;
 mod exit_status;
 mod fix;
+mod heap;
 mod panic_guard;
 mod rules_cmd;
 
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => run_check(&args).into(),
         Command::Rules(args) => rules_cmd::run(&args),
+        Command::Heap(args) => heap::run(&args),
     }
 }
 
@@ -42,6 +44,13 @@ fn run_check(args: &CheckArgs) -> ExitStatus {
     let report = match run_analysis(args, &pool, cwd.as_deref()) {
         Ok(report) => report,
         Err(status) => return status,
+    };
+    let report = match heap::attach_from_files(report, &args.heap, cwd.as_deref()) {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitStatus::Failure;
+        }
     };
     let status = ExitStatus::of(&report, args.max_warnings);
     let shown = if args.quiet { report.errors_only() } else { report };

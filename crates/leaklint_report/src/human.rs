@@ -38,8 +38,11 @@ pub fn render_human(report: &Report, options: &HumanOptions) -> HumanOutput {
     let mut findings = String::new();
     for result in report.results() {
         let source = SourceFile::new(result);
-        for diagnostic in result.diagnostics() {
+        for (index, diagnostic) in result.diagnostics().iter().enumerate() {
             render_finding(&handler, &mut findings, result, &source, diagnostic);
+            if let Some(evidence) = result.evidence(index) {
+                render_evidence(&mut findings, evidence);
+            }
             findings.push('\n');
         }
     }
@@ -63,6 +66,20 @@ fn render_finding(
         Ok(()) => out.push_str(&rendered),
         // miette refuses spans it cannot read; a finding must still show.
         Err(fmt::Error) => render_plain(out, result, diagnostic),
+    }
+}
+
+/// The heap evidence under a finding (`check --heap`).
+fn render_evidence(out: &mut String, evidence: &crate::HeapEvidence) {
+    let _ = writeln!(out, "  heap: {}", evidence.summary_line());
+    for reason in &evidence.matched_by {
+        let _ = writeln!(out, "        matched: {reason}");
+    }
+    if let Some(location) = &evidence.location {
+        let _ = writeln!(out, "        defined at {location}");
+    }
+    if !evidence.retainer_path.is_empty() {
+        let _ = writeln!(out, "        retained by {}", evidence.retainer_path);
     }
 }
 

@@ -40,6 +40,9 @@ struct JsonDiagnostic<'a> {
     start: JsonPosition,
     end: JsonPosition,
     related: Vec<JsonRelated<'a>>,
+    /// Present only with `check --heap` when a snapshot backs the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heap: Option<&'a crate::HeapEvidence>,
 }
 
 #[derive(Serialize)]
@@ -89,7 +92,7 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
         let source = result.source();
         let lines = LineIndex::new(source);
         let position = |offset: u32| JsonPosition::from(lines.position(source, offset));
-        for d in result.diagnostics() {
+        for (index, d) in result.diagnostics().iter().enumerate() {
             diagnostics.push(JsonDiagnostic {
                 rule: d.rule,
                 severity: d.severity.as_str(),
@@ -108,6 +111,7 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
                         end: position(r.span.end),
                     })
                     .collect(),
+                heap: result.evidence(index),
             });
         }
     }

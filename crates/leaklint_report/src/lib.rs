@@ -6,6 +6,7 @@
 //! the output does not depend on how many threads produced the results.
 
 mod display_path;
+mod heap_evidence;
 mod human;
 mod json;
 mod miette_adapter;
@@ -13,6 +14,7 @@ mod report;
 mod sarif;
 
 pub use display_path::display_path;
+pub use heap_evidence::{HeapEvidence, format_bytes};
 pub use human::{HumanOptions, HumanOutput, render_human};
 pub use json::{JSON_SCHEMA_VERSION, TOOL_NAME, render_json};
 pub use report::{FailureKind, FileErrorOut, FileResult, Report, Summary};

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use leaklint_core::{Diagnostic, Severity};
 use leaklint_files::{FileError, FileErrorKind};
 
+use crate::heap_evidence::HeapEvidence;
+
 /// Everything one run found.
 ///
 /// Built only through [`Report::new`], which sorts, so every renderer sees
@@ -58,10 +60,37 @@ impl Report {
         summary
     }
 
+    /// Attach heap evidence (`check --heap`) and rank by it: findings with
+    /// evidence first, strongest first, within each file; files with evidence
+    /// first, by their strongest. Everything else keeps its order after them.
+    pub fn with_heap_evidence(
+        mut self,
+        mut evidence_for: impl FnMut(&FileResult, &Diagnostic) -> Option<HeapEvidence>,
+    ) -> Self {
+        for result in &mut self.results {
+            let found: Vec<Option<HeapEvidence>> = result.diagnostics.iter().map(|d| evidence_for(result, d)).collect();
+            let mut pairs: Vec<(Diagnostic, Option<HeapEvidence>)> =
+                std::mem::take(&mut result.diagnostics).into_iter().zip(found).collect();
+            // Stable: findings without evidence keep their relative order.
+            pairs.sort_by_key(|(_, e)| e.as_ref().map(HeapEvidence::rank_key).map_or((1, None), |k| (0, Some(k))));
+            (result.diagnostics, result.evidence) = pairs.into_iter().unzip();
+        }
+        self.results.sort_by_key(|r| {
+            r.evidence.iter().flatten().map(HeapEvidence::rank_key).min().map_or((1, None), |k| (0, Some(k)))
+        });
+        self
+    }
+
     /// The report `--quiet` shows: warnings removed (so not counted either).
     pub fn errors_only(mut self) -> Self {
         for result in &mut self.results {
-            result.diagnostics.retain(|d| d.severity == Severity::Error);
+            let keep: Vec<bool> = result.diagnostics.iter().map(|d| d.severity == Severity::Error).collect();
+            let mut flags = keep.iter();
+            result.diagnostics.retain(|_| *flags.next().unwrap_or(&false));
+            if !result.evidence.is_empty() {
+                let mut flags = keep.iter();
+                result.evidence.retain(|_| *flags.next().unwrap_or(&false));
+            }
         }
         self.results.retain(|r| !r.diagnostics.is_empty());
         self
@@ -87,6 +116,8 @@ pub struct FileResult {
     path: String,
     source: Arc<str>,
     diagnostics: Vec<Diagnostic>,
+    /// Heap evidence per diagnostic (same order); empty when none was attached.
+    evidence: Vec<Option<HeapEvidence>>,
 }
 
 impl FileResult {
@@ -97,7 +128,7 @@ impl FileResult {
         diagnostics.sort_by(|a, b| {
             (a.span.start, a.rule, a.span.end, &a.message).cmp(&(b.span.start, b.rule, b.span.end, &b.message))
         });
-        Self { path: path.into(), source: source.into(), diagnostics }
+        Self { path: path.into(), source: source.into(), diagnostics, evidence: Vec::new() }
     }
 
     pub fn path(&self) -> &str {
@@ -113,9 +144,15 @@ impl FileResult {
         Arc::clone(&self.source)
     }
 
-    /// Sorted by line, column, rule.
+    /// Sorted by line, column, rule; with heap evidence attached, findings
+    /// with evidence come first, strongest first.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// Heap evidence for `diagnostics()[index]`.
+    pub fn evidence(&self, index: usize) -> Option<&HeapEvidence> {
+        self.evidence.get(index).and_then(Option::as_ref)
     }
 }
 

@@ -1,0 +1,463 @@
+//! Class grouping, the summary table, and diffs of two or three snapshots.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::snapshot::{ClassName, EdgeKind, HeapSnapshot, Location, NodeKind};
+
+/// What objects are grouped by: DevTools' class name, and for closures
+/// (when split) the function name and where it is defined, so each
+/// `(closure)` row is one function in the code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct GroupKey {
+    class: String,
+    function: Option<String>,
+    location: Option<Location>,
+}
+
+struct Grouping {
+    keys: Vec<GroupKey>,
+    /// Whether a group holds engine internals rather than objects user code creates.
+    internal: Vec<bool>,
+    of_node: Vec<u32>,
+}
+
+fn group(s: &HeapSnapshot, split_closures: bool) -> Grouping {
+    let mut index: FxHashMap<(ClassName<'_>, Option<&str>, Option<Location>), u32> = FxHashMap::default();
+    let mut keys = Vec::new();
+    let mut internal = Vec::new();
+    let mut of_node = Vec::with_capacity(s.node_count());
+    for node in 0..s.node_count() as u32 {
+        let class = s.class_name(node);
+        let (function, location) = if split_closures && s.kind(node) == NodeKind::Closure {
+            (Some(s.name(node)), s.location(node))
+        } else {
+            (None, None)
+        };
+        let next = keys.len() as u32;
+        let g = *index.entry((class, function, location)).or_insert_with(|| {
+            keys.push(GroupKey {
+                class: class.to_string(),
+                function: function.map(|f| if f.is_empty() { "(anonymous)".to_owned() } else { f.to_owned() }),
+                location,
+            });
+            internal.push(is_internal(s, node));
+            next
+        });
+        of_node.push(g);
+    }
+    Grouping { keys, internal, of_node }
+}
+
+fn is_internal(s: &HeapSnapshot, node: u32) -> bool {
+    match s.kind(node) {
+        NodeKind::Closure | NodeKind::RegExp => false,
+        NodeKind::Object | NodeKind::Native => {
+            let name = s.name(node);
+            name.is_empty() || name.starts_with("system / ") || name.starts_with('(')
+        }
+        _ => true,
+    }
+}
+
+/// A source position for people: 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceLocation {
+    /// The script name as V8 knows it: a path, a `file://` URL or `node:...`.
+    pub script: String,
+    pub line: u32,
+    pub column: u32,
+    /// The npm package that owns the script (`node_modules/<package>/...`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<String>,
+}
+
+impl SourceLocation {
+    fn resolve(a: &Analysis, location: Location) -> Self {
+        let script =
+            a.script_name(location.script_id).map_or_else(|| format!("script {}", location.script_id), str::to_owned);
+        let package = package_of(&script);
+        Self { script, line: location.line + 1, column: location.column + 1, package }
+    }
+
+    /// The script as a file path, when it names one.
+    pub fn file_path(&self) -> Option<&str> {
+        if let Some(path) = self.script.strip_prefix("file://") {
+            return Some(path);
+        }
+        (self.script.starts_with('/') || self.script.get(1..3) == Some(":\\")).then_some(self.script.as_str())
+    }
+}
+
+/// `node_modules/<pkg>` or `node_modules/@scope/<pkg>`, innermost wins.
+pub fn package_of(script: &str) -> Option<String> {
+    let normalized = script.replace('\\', "/");
+    let at = normalized.rfind("node_modules/")? + "node_modules/".len();
+    let mut parts = normalized[at..].split('/');
+    let first = parts.next().filter(|p| !p.is_empty())?;
+    if first.starts_with('@') {
+        let second = parts.next().filter(|p| !p.is_empty())?;
+        return Some(format!("{first}/{second}"));
+    }
+    Some(first.to_owned())
+}
+
+/// One step of a retainer path: the holder, and the edge it holds the next step by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathStep {
+    /// The holder's class (for closures, with the function name).
+    pub holder: String,
+    pub holder_id: u64,
+    /// `context`, `property`, `element`, `internal`, `hidden` or `shortcut`.
+    pub edge_kind: &'static str,
+    /// A variable or property name, or `[index]`.
+    pub edge: String,
+}
+
+fn edge_kind_name(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::Context => "context",
+        EdgeKind::Element => "element",
+        EdgeKind::Property => "property",
+        EdgeKind::Internal => "internal",
+        EdgeKind::Hidden => "hidden",
+        EdgeKind::Shortcut => "shortcut",
+        EdgeKind::Weak => "weak",
+        EdgeKind::Other => "other",
+    }
+}
+
+fn node_label(s: &HeapSnapshot, node: u32) -> String {
+    if s.kind(node) == NodeKind::Closure {
+        let name = s.name(node);
+        return format!("(closure) {}", if name.is_empty() { "(anonymous)" } else { name });
+    }
+    s.class_name(node).to_string()
+}
+
+/// The shortest path from the roots to `node`, without the synthetic root.
+pub fn retainer_path(s: &HeapSnapshot, a: &Analysis, node: u32) -> Vec<PathStep> {
+    let edges = a.retainer_path(node);
+    edges
+        .iter()
+        .enumerate()
+        .map(|(i, &e)| {
+            let holder = a.path_edge_source(&edges, i, node);
+            PathStep {
+                holder: node_label(s, holder),
+                holder_id: s.id(holder),
+                edge_kind: edge_kind_name(s.edge_kind(e)),
+                edge: s.edge_name(e).to_string(),
+            }
+        })
+        .filter(|step| step.holder_id != s.id(crate::ROOT))
+        .collect()
+}
+
+/// One row of `heap summary`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassRow {
+    pub class: String,
+    pub count: u64,
+    pub shallow_size: u64,
+    /// Sum over the class's objects that no other object of the class
+    /// immediately dominates, so nested objects are not counted twice.
+    pub retained_size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
+}
+
+/// Every class, largest retained size first.
+pub fn summary(s: &HeapSnapshot, a: &Analysis) -> Vec<ClassRow> {
+    let grouping = group(s, false);
+    let mut rows: Vec<ClassRow> = grouping
+        .keys
+        .iter()
+        .map(|k| ClassRow { class: k.class.clone(), count: 0, shallow_size: 0, retained_size: 0, location: None })
+        .collect();
+    for node in 0..s.node_count() as u32 {
+        let g = grouping.of_node[node as usize];
+        let row = &mut rows[g as usize];
+        row.count += 1;
+        row.shallow_size += s.self_size(node);
+        let dominator = a.immediate_dominator(node);
+        if node != crate::ROOT && grouping.of_node[dominator as usize] != g {
+            row.retained_size += a.retained_size(node);
+        }
+        if row.location.is_none()
+            && let Some(location) = s.location(node)
+        {
+            row.location = Some(SourceLocation::resolve(a, location));
+        }
+    }
+    rows.sort_by(|x, y| y.retained_size.cmp(&x.retained_size).then(y.count.cmp(&x.count)).then(x.class.cmp(&y.class)));
+    rows
+}
+
+/// The object ids of a snapshot with each object's group and size: all a
+/// diff needs of the snapshots it does not analyse, so those can be dropped.
+pub struct ObjectIds {
+    /// Sorted by id.
+    objects: Vec<(u64, u32, u64)>,
+    keys: Vec<GroupKey>,
+}
+
+impl ObjectIds {
+    pub fn of(s: &HeapSnapshot) -> Self {
+        let grouping = group(s, true);
+        let mut objects: Vec<(u64, u32, u64)> =
+            (0..s.node_count() as u32).map(|n| (s.id(n), grouping.of_node[n as usize], s.self_size(n))).collect();
+        objects.sort_unstable_by_key(|o| o.0);
+        Self { objects, keys: grouping.keys }
+    }
+
+    /// No objects: diffing against it treats every object as new, which is
+    /// how a single snapshot is read (counts instead of growth).
+    pub fn empty() -> Self {
+        Self { objects: Vec::new(), keys: Vec::new() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    pub fn contains(&self, id: u64) -> bool {
+        self.objects.binary_search_by_key(&id, |o| o.0).is_ok()
+    }
+}
+
+/// One group's growth.
+#[derive(Debug, Clone, Serialize)]
+pub struct GrowthRow {
+    pub class: String,
+    /// For closure groups: the function's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// Where the closure, or the instances' constructor, is defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
+    /// Engine-internal group (`(system)`, `(compiled code)`, `system / ...`, strings, arrays ...).
+    pub internal: bool,
+    /// The nearest growing object is held through compiled code (feedback
+    /// vectors, allocation sites): the optimiser's bookkeeping, not the program's.
+    pub held_by_code: bool,
+    /// Objects in the analysed snapshot that were not in BASE.
+    pub new_count: u64,
+    /// Objects in BASE that are gone from the analysed snapshot.
+    pub deleted_count: u64,
+    pub count_delta: i64,
+    pub alloc_size: u64,
+    pub freed_size: u64,
+    pub size_delta: i64,
+    /// With three snapshots: objects allocated between BASE and TARGET that
+    /// are still alive in FINAL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leaked_count: Option<u64>,
+    /// With three snapshots: objects in FINAL that were not in TARGET (the
+    /// second interval's allocations still alive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_since_target: Option<u64>,
+    /// Retained size of the growing objects (new, or leaked with three snapshots).
+    pub retained_size: u64,
+    /// A shortest retainer path to one of the growing objects (top groups only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retainer_path: Vec<PathStep>,
+}
+
+impl GrowthRow {
+    /// The number the ranking uses: leaked objects with three snapshots, new minus deleted with two.
+    pub fn growth(&self) -> i64 {
+        match self.leaked_count {
+            Some(leaked) => leaked as i64,
+            None => self.count_delta,
+        }
+    }
+
+    /// With three snapshots, whether the group grew at a similar rate in both
+    /// intervals, as a leak driven by steady load does; one-off allocations
+    /// (caches warming up, compiled code) grow in one interval only. With
+    /// two snapshots there is no second interval to compare, so any growth counts.
+    pub fn steady(&self) -> bool {
+        match (self.leaked_count, self.new_since_target) {
+            (Some(first), Some(second)) => first > 0 && second > 0 && first <= 2 * second && second <= 2 * first,
+            _ => self.growth() > 0,
+        }
+    }
+}
+
+/// Growth summed over the groups whose code lives in one npm package.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageRow {
+    pub package: String,
+    pub groups: u64,
+    pub growth: i64,
+    pub size_delta: i64,
+    pub retained_size: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    /// 2 (BASE TARGET) or 3 (BASE TARGET FINAL).
+    pub snapshots: u8,
+    /// Growing groups first: user code before engine internals, held by the
+    /// program before held by compiled code, steady growth
+    /// before one-off growth (three snapshots), then by retained size of the
+    /// growing objects; then the rest.
+    pub groups: Vec<GrowthRow>,
+    pub packages: Vec<PackageRow>,
+}
+
+/// How many of the top growing groups get a retainer path.
+pub const PATHS_FOR_TOP: usize = 25;
+
+/// Compare `analysed` (TARGET with two snapshots, FINAL with three) against
+/// BASE; with three, `leaked_from` is TARGET: objects new in it and still in
+/// `analysed` are the leak candidates.
+pub fn diff(base: &ObjectIds, leaked_from: Option<&ObjectIds>, s: &HeapSnapshot, a: &Analysis) -> Diff {
+    let grouping = group(s, true);
+    let mut rows: Vec<GrowthRow> = grouping
+        .keys
+        .iter()
+        .zip(&grouping.internal)
+        .map(|(k, &internal)| new_row(k, internal, leaked_from.is_some()))
+        .collect();
+    let mut row_of: FxHashMap<GroupKey, usize> =
+        grouping.keys.iter().cloned().enumerate().map(|(i, k)| (k, i)).collect();
+    // The growing object nearest the roots, per group: its path is shown.
+    let mut representative: Vec<Option<(u32, u32)>> = vec![None; rows.len()];
+    let mut locations: Vec<Option<Location>> = grouping.keys.iter().map(|k| k.location).collect();
+    let mut alive: Vec<u64> = Vec::with_capacity(s.node_count());
+    for node in 0..s.node_count() as u32 {
+        let id = s.id(node);
+        alive.push(id);
+        let g = grouping.of_node[node as usize] as usize;
+        if locations[g].is_none() {
+            locations[g] = s.location(node);
+        }
+        let row = &mut rows[g];
+        let is_new = !base.contains(id);
+        if is_new {
+            row.new_count += 1;
+            row.alloc_size += s.self_size(node);
+        }
+        let growing = match leaked_from {
+            Some(target) => {
+                let in_target = target.contains(id);
+                if !in_target {
+                    *row.new_since_target.get_or_insert(0) += 1;
+                }
+                let leaked = is_new && in_target;
+                if leaked {
+                    *row.leaked_count.get_or_insert(0) += 1;
+                }
+                leaked
+            }
+            None => is_new,
+        };
+        if growing {
+            row.retained_size += a.retained_size(node);
+            let distance = a.distance(node).unwrap_or(u32::MAX);
+            if representative[g].is_none_or(|(d, _)| distance < d) {
+                representative[g] = Some((distance, node));
+            }
+        }
+    }
+    alive.sort_unstable();
+    for &(id, g, size) in &base.objects {
+        if alive.binary_search(&id).is_ok() {
+            continue;
+        }
+        let key = &base.keys[g as usize];
+        let next = rows.len();
+        let at = *row_of.entry(key.clone()).or_insert(next);
+        if at == next {
+            // A group that no longer exists: every member was freed.
+            rows.push(new_row(key, false, leaked_from.is_some()));
+            representative.push(None);
+            locations.push(key.location);
+        }
+        rows[at].deleted_count += 1;
+        rows[at].freed_size += size;
+    }
+    for (i, row) in rows.iter_mut().enumerate() {
+        if let Some((_, node)) = representative[i] {
+            let path = a.retainer_path(node);
+            row.held_by_code = (0..path.len()).any(|at| s.kind(a.path_edge_source(&path, at, node)) == NodeKind::Code);
+        }
+        row.count_delta = row.new_count as i64 - row.deleted_count as i64;
+        row.size_delta = row.alloc_size as i64 - row.freed_size as i64;
+        row.location = locations[i].map(|l| SourceLocation::resolve(a, l));
+    }
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (rx, ry) = (&rows[x], &rows[y]);
+        (ry.growth() > 0)
+            .cmp(&(rx.growth() > 0))
+            .then(rx.internal.cmp(&ry.internal))
+            .then(rx.held_by_code.cmp(&ry.held_by_code))
+            .then(ry.steady().cmp(&rx.steady()))
+            .then(ry.retained_size.cmp(&rx.retained_size))
+            .then(ry.growth().cmp(&rx.growth()))
+            .then(rx.class.cmp(&ry.class))
+            .then(rx.function.cmp(&ry.function))
+    });
+    for &i in order.iter().take(PATHS_FOR_TOP) {
+        if rows[i].growth() > 0
+            && let Some((_, node)) = representative[i]
+        {
+            rows[i].retainer_path = retainer_path(s, a, node);
+        }
+    }
+    let mut slots: Vec<Option<GrowthRow>> = rows.into_iter().map(Some).collect();
+    let groups: Vec<GrowthRow> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let packages = packages(&groups);
+    Diff { snapshots: if leaked_from.is_some() { 3 } else { 2 }, groups, packages }
+}
+
+fn new_row(key: &GroupKey, internal: bool, three: bool) -> GrowthRow {
+    GrowthRow {
+        class: key.class.clone(),
+        function: key.function.clone(),
+        location: None,
+        internal,
+        held_by_code: false,
+        new_count: 0,
+        deleted_count: 0,
+        count_delta: 0,
+        alloc_size: 0,
+        freed_size: 0,
+        size_delta: 0,
+        leaked_count: three.then_some(0),
+        new_since_target: three.then_some(0),
+        retained_size: 0,
+        retainer_path: Vec::new(),
+    }
+}
+
+fn packages(groups: &[GrowthRow]) -> Vec<PackageRow> {
+    let mut by_package: FxHashMap<&str, PackageRow> = FxHashMap::default();
+    for row in groups.iter().filter(|r| r.growth() > 0) {
+        let Some(package) = row.location.as_ref().and_then(|l| l.package.as_deref()) else { continue };
+        let entry = by_package.entry(package).or_insert_with(|| PackageRow {
+            package: package.to_owned(),
+            groups: 0,
+            growth: 0,
+            size_delta: 0,
+            retained_size: 0,
+        });
+        entry.groups += 1;
+        entry.growth += row.growth();
+        entry.size_delta += row.size_delta;
+        entry.retained_size += row.retained_size;
+    }
+    let mut packages: Vec<PackageRow> = by_package.into_values().collect();
+    packages.sort_by(|x, y| {
+        y.retained_size.cmp(&x.retained_size).then(y.growth.cmp(&x.growth)).then(x.package.cmp(&y.package))
+    });
+    packages
+}

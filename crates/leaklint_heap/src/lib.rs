@@ -1,0 +1,27 @@
+//! V8 heap snapshots (`.heapsnapshot`, as written by Node, Chrome DevTools and
+//! the inspector protocol): a streaming parser, DevTools' class grouping,
+//! retained sizes from a dominator tree, distances and shortest retainer
+//! paths, source locations, and diffs of two or three snapshots.
+
+mod analysis;
+mod error;
+mod groups;
+mod parse;
+mod reader;
+mod snapshot;
+
+pub use analysis::{Analysis, ROOT, SYSTEM_DISTANCE_BASE};
+pub use error::{HeapError, Result};
+pub use groups::{
+    ClassRow, Diff, GrowthRow, ObjectIds, PATHS_FOR_TOP, PackageRow, PathStep, SourceLocation, diff, package_of,
+    retainer_path, summary,
+};
+pub use parse::parse;
+pub use snapshot::{ClassName, EdgeKind, EdgeName, HeapSnapshot, Location, NodeKind};
+
+/// Read a snapshot file. `progress` is called with the bytes read so far.
+pub fn read_file(path: &std::path::Path, progress: Option<&mut dyn FnMut(u64)>) -> Result<HeapSnapshot> {
+    let file = std::fs::File::open(path).map_err(|e| HeapError::new(0, format!("cannot open: {e}")))?;
+    let size = file.metadata().ok().map(|m| m.len());
+    parse(file, size, progress)
+}

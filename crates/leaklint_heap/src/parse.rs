@@ -1,0 +1,515 @@
+//! Streaming snapshot parser. Field positions come from `snapshot.meta` by
+//! name; arrays go straight into flat columns; nothing holds a JSON tree
+//! except the small header.
+
+use std::io::Read;
+
+use crate::error::{HeapError, Result};
+use crate::reader::Reader;
+use crate::snapshot::{EdgeKind, HeapSnapshot, Location, NodeKind, Strings};
+
+/// Largest header (`"snapshot": {...}`) accepted; real ones are about 1 KB.
+const MAX_HEADER_BYTES: u64 = 1 << 20;
+const MAX_HEADER_DEPTH: usize = 16;
+/// Without a known input size, pre-allocate at most this many entries.
+const UNKNOWN_SIZE_CAP: u64 = 1 << 16;
+
+/// Parse a snapshot from `input`. `size_hint` is the input's length when
+/// known (a file): claimed counts never pre-allocate more than it could hold.
+/// `progress` is called with the number of bytes read so far.
+pub fn parse<R: Read>(input: R, size_hint: Option<u64>, progress: Option<&mut dyn FnMut(u64)>) -> Result<HeapSnapshot> {
+    let mut r = Reader::new(input, progress);
+    Parser { r: &mut r, size_hint }.snapshot()
+}
+
+#[derive(Debug)]
+enum Json {
+    Null,
+    Bool,
+    Num(f64),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn strings(&self) -> Option<Vec<&str>> {
+        match self {
+            Json::Arr(items) => items
+                .iter()
+                .map(|v| match v {
+                    Json::Str(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    }
+}
+
+/// Where each needed field sits in a node, edge or location record.
+struct Layout {
+    node_fields: usize,
+    node_type: usize,
+    node_name: usize,
+    node_id: usize,
+    node_self_size: usize,
+    node_edge_count: usize,
+    node_types: Vec<String>,
+    edge_fields: usize,
+    edge_type: usize,
+    edge_name: usize,
+    edge_to: usize,
+    edge_types: Vec<String>,
+    location_fields: usize,
+    location_object: usize,
+    location_script: usize,
+    location_line: usize,
+    location_column: usize,
+    node_count: Option<u64>,
+    edge_count: Option<u64>,
+}
+
+struct Parser<'a, 'p, R> {
+    r: &'a mut Reader<'p, R>,
+    size_hint: Option<u64>,
+}
+
+struct Raw {
+    node_type: Vec<u8>,
+    node_name: Vec<u32>,
+    node_id: Vec<u64>,
+    node_self_size: Vec<u64>,
+    node_edge_count: Vec<u32>,
+    edge_type: Vec<u8>,
+    edge_name: Vec<u32>,
+    /// V8's field offsets until validated, then node indexes.
+    edge_to: Vec<u32>,
+    locations: Vec<(u32, Location)>,
+    strings: Strings,
+}
+
+impl<R: Read> Parser<'_, '_, R> {
+    fn snapshot(&mut self) -> Result<HeapSnapshot> {
+        match self.r.peek()? {
+            Some(b'{') => {}
+            Some(_) => {
+                return self.r.error("not a heap snapshot: expected a JSON object starting with `{\"snapshot\"`");
+            }
+            None => return self.r.error("not a heap snapshot: the input is empty"),
+        }
+        if self.r.begin(b'{', b'}')? {
+            return self.r.error("not a heap snapshot: the top-level object is empty");
+        }
+        let mut layout: Option<Layout> = None;
+        let mut raw = Raw {
+            node_type: Vec::new(),
+            node_name: Vec::new(),
+            node_id: Vec::new(),
+            node_self_size: Vec::new(),
+            node_edge_count: Vec::new(),
+            edge_type: Vec::new(),
+            edge_name: Vec::new(),
+            edge_to: Vec::new(),
+            locations: Vec::new(),
+            strings: Strings::default(),
+        };
+        let mut seen = (false, false, false);
+        let mut key = String::new();
+        loop {
+            self.r.read_string(&mut key)?;
+            self.r.expect(b':')?;
+            match key.as_str() {
+                "snapshot" => layout = Some(self.header()?),
+                "nodes" => {
+                    let layout = self.need_layout(&layout, "nodes")?;
+                    self.nodes(layout, &mut raw)?;
+                    seen.0 = true;
+                }
+                "edges" => {
+                    let layout = self.need_layout(&layout, "edges")?;
+                    self.edges(layout, &mut raw)?;
+                    seen.1 = true;
+                }
+                "locations" => {
+                    let layout = self.need_layout(&layout, "locations")?;
+                    self.locations(layout, &mut raw)?;
+                }
+                "strings" => {
+                    self.strings(&mut raw.strings)?;
+                    seen.2 = true;
+                }
+                _ => self.r.skip_value()?,
+            }
+            if !self.r.more(b'}')? {
+                break;
+            }
+        }
+        if let Some(b) = self.r.peek()? {
+            return self.r.error(format!("unexpected data after the snapshot: {}", crate::reader::describe(b)));
+        }
+        let end = self.r.offset();
+        let layout = layout.ok_or_else(|| HeapError::new(end, "not a heap snapshot: no `snapshot` header"))?;
+        for (present, name) in [(seen.0, "nodes"), (seen.1, "edges"), (seen.2, "strings")] {
+            if !present {
+                return Err(HeapError::new(end, format!("not a heap snapshot: no `{name}` array")));
+            }
+        }
+        finish(layout, raw, end)
+    }
+
+    fn need_layout<'l>(&self, layout: &'l Option<Layout>, section: &str) -> Result<&'l Layout> {
+        match layout {
+            Some(l) => Ok(l),
+            None => self.r.error(format!("`{section}` comes before the `snapshot` header that describes it")),
+        }
+    }
+
+    /// Entries worth pre-allocating for a section of `claimed` entries of at
+    /// least `min_bytes` each: never more than the rest of the input can hold.
+    fn capacity(&self, claimed: Option<u64>, min_bytes: u64) -> usize {
+        let fits = match self.size_hint {
+            Some(size) => size.saturating_sub(self.r.offset()) / min_bytes.max(1),
+            None => UNKNOWN_SIZE_CAP,
+        };
+        claimed.unwrap_or(fits).min(fits).min(usize::MAX as u64) as usize
+    }
+
+    fn header(&mut self) -> Result<Layout> {
+        let start = self.r.offset();
+        let json = self.json(start, 0)?;
+        let meta = json.get("meta").ok_or_else(|| HeapError::new(start, "the snapshot header has no `meta`"))?;
+        let bad = |what: &str| HeapError::new(start, format!("snapshot.meta: {what}"));
+        let fields = |name: &str| -> Result<Vec<String>> {
+            let list = meta
+                .get(name)
+                .and_then(Json::strings)
+                .ok_or_else(|| bad(&format!("`{name}` is missing or not a list of names")))?;
+            Ok(list.into_iter().map(str::to_owned).collect())
+        };
+        let position = |list: &[String], field: &str, of: &str| -> Result<usize> {
+            list.iter().position(|f| f == field).ok_or_else(|| bad(&format!("`{of}` has no `{field}` field")))
+        };
+        let type_enum = |name: &str, at: usize| -> Result<Vec<String>> {
+            let enum_list = match meta.get(name) {
+                Some(Json::Arr(items)) => items.get(at).and_then(Json::strings),
+                _ => None,
+            };
+            let list = enum_list.ok_or_else(|| bad(&format!("`{name}` has no list of type names")))?;
+            if list.len() > usize::from(u8::MAX) {
+                return Err(bad(&format!("`{name}` lists more than 255 types")));
+            }
+            Ok(list.into_iter().map(str::to_owned).collect())
+        };
+        let node_fields = fields("node_fields")?;
+        let edge_fields = fields("edge_fields")?;
+        let location_fields = match meta.get("location_fields") {
+            Some(_) => fields("location_fields")?,
+            None => ["object_index", "script_id", "line", "column"].map(String::from).to_vec(),
+        };
+        let node_type = position(&node_fields, "type", "node_fields")?;
+        let edge_type = position(&edge_fields, "type", "edge_fields")?;
+        let count = |name: &str| match json.get(name) {
+            Some(Json::Num(n)) if *n >= 0.0 => Some(*n as u64),
+            _ => None,
+        };
+        Ok(Layout {
+            node_fields: node_fields.len(),
+            node_type,
+            node_name: position(&node_fields, "name", "node_fields")?,
+            node_id: position(&node_fields, "id", "node_fields")?,
+            node_self_size: position(&node_fields, "self_size", "node_fields")?,
+            node_edge_count: position(&node_fields, "edge_count", "node_fields")?,
+            node_types: type_enum("node_types", node_type)?,
+            edge_fields: edge_fields.len(),
+            edge_type,
+            edge_name: position(&edge_fields, "name_or_index", "edge_fields")?,
+            edge_to: position(&edge_fields, "to_node", "edge_fields")?,
+            edge_types: type_enum("edge_types", edge_type)?,
+            location_fields: location_fields.len(),
+            location_object: position(&location_fields, "object_index", "location_fields")?,
+            location_script: position(&location_fields, "script_id", "location_fields")?,
+            location_line: position(&location_fields, "line", "location_fields")?,
+            location_column: position(&location_fields, "column", "location_fields")?,
+            node_count: count("node_count"),
+            edge_count: count("edge_count"),
+        })
+    }
+
+    fn json(&mut self, start: u64, depth: usize) -> Result<Json> {
+        if depth > MAX_HEADER_DEPTH {
+            return self.r.error("the snapshot header is nested too deeply");
+        }
+        if self.r.offset() - start > MAX_HEADER_BYTES {
+            return self.r.error("the snapshot header is larger than 1 MiB");
+        }
+        Ok(match self.r.peek_required()? {
+            b'{' => {
+                let mut members = Vec::new();
+                if !self.r.begin(b'{', b'}')? {
+                    loop {
+                        let mut key = String::new();
+                        self.r.read_string(&mut key)?;
+                        self.r.expect(b':')?;
+                        members.push((key, self.json(start, depth + 1)?));
+                        if !self.r.more(b'}')? {
+                            break;
+                        }
+                    }
+                }
+                Json::Obj(members)
+            }
+            b'[' => {
+                let mut items = Vec::new();
+                if !self.r.begin(b'[', b']')? {
+                    loop {
+                        items.push(self.json(start, depth + 1)?);
+                        if !self.r.more(b']')? {
+                            break;
+                        }
+                    }
+                }
+                Json::Arr(items)
+            }
+            b'"' => {
+                let mut s = String::new();
+                self.r.read_string(&mut s)?;
+                Json::Str(s)
+            }
+            b't' => {
+                self.r.literal(b"true")?;
+                Json::Bool
+            }
+            b'f' => {
+                self.r.literal(b"false")?;
+                Json::Bool
+            }
+            b'n' => {
+                self.r.literal(b"null")?;
+                Json::Null
+            }
+            _ => Json::Num(self.r.read_f64()?),
+        })
+    }
+
+    /// Calls `each(position_in_record, value)` for every integer of an array of records.
+    fn records(
+        &mut self,
+        mut each: impl FnMut(&mut Reader<'_, R>, usize, u64) -> Result<()>,
+        width: usize,
+    ) -> Result<u64> {
+        let mut count: u64 = 0;
+        if self.r.begin(b'[', b']')? {
+            return Ok(0);
+        }
+        let mut field = 0;
+        loop {
+            let value = self.r.read_u64()?;
+            each(self.r, field, value)?;
+            count += 1;
+            field += 1;
+            if field == width {
+                field = 0;
+            }
+            if !self.r.more(b']')? {
+                break;
+            }
+        }
+        if field != 0 {
+            return self.r.error(format!("array length {count} is not a multiple of its record width {width}"));
+        }
+        Ok(count)
+    }
+
+    fn nodes(&mut self, l: &Layout, raw: &mut Raw) -> Result<()> {
+        // Each node takes at least two bytes ("0,") per field.
+        let cap = self.capacity(l.node_count, 2 * l.node_fields as u64);
+        raw.node_type = Vec::with_capacity(cap);
+        raw.node_name = Vec::with_capacity(cap);
+        raw.node_id = Vec::with_capacity(cap);
+        raw.node_self_size = Vec::with_capacity(cap);
+        raw.node_edge_count = Vec::with_capacity(cap);
+        let types = l.node_types.len() as u64;
+        self.records(
+            |r, field, value| {
+                if field == l.node_type {
+                    if value >= types {
+                        return r.error(format!("node type {value} is not in meta.node_types"));
+                    }
+                    raw.node_type.push(value as u8);
+                } else if field == l.node_name {
+                    raw.node_name.push(to_u32(r, value, "node name")?);
+                } else if field == l.node_id {
+                    raw.node_id.push(value);
+                } else if field == l.node_self_size {
+                    raw.node_self_size.push(value);
+                } else if field == l.node_edge_count {
+                    raw.node_edge_count.push(to_u32(r, value, "edge count")?);
+                }
+                Ok(())
+            },
+            l.node_fields,
+        )?;
+        if raw.node_id.len() >= u32::MAX as usize {
+            return self.r.error("more nodes than leaklint can index (2^32 - 1)");
+        }
+        Ok(())
+    }
+
+    fn edges(&mut self, l: &Layout, raw: &mut Raw) -> Result<()> {
+        let cap = self.capacity(l.edge_count, 2 * l.edge_fields as u64);
+        raw.edge_type = Vec::with_capacity(cap);
+        raw.edge_name = Vec::with_capacity(cap);
+        raw.edge_to = Vec::with_capacity(cap);
+        let types = l.edge_types.len() as u64;
+        let width = l.node_fields as u64;
+        self.records(
+            |r, field, value| {
+                if field == l.edge_type {
+                    if value >= types {
+                        return r.error(format!("edge type {value} is not in meta.edge_types"));
+                    }
+                    raw.edge_type.push(value as u8);
+                } else if field == l.edge_name {
+                    raw.edge_name.push(to_u32(r, value, "edge name")?);
+                } else if field == l.edge_to {
+                    if value % width != 0 {
+                        return r.error(format!("edge target {value} is not a node offset (node width {width})"));
+                    }
+                    raw.edge_to.push(to_u32(r, value / width, "edge target")?);
+                }
+                Ok(())
+            },
+            l.edge_fields,
+        )?;
+        if raw.edge_to.len() >= u32::MAX as usize {
+            return self.r.error("more edges than leaklint can index (2^32 - 1)");
+        }
+        Ok(())
+    }
+
+    fn locations(&mut self, l: &Layout, raw: &mut Raw) -> Result<()> {
+        raw.locations = Vec::with_capacity(self.capacity(None, 2 * l.location_fields as u64).min(1 << 20));
+        let width = l.node_fields as u64;
+        let mut current = [0u64; 4];
+        self.records(
+            |r, field, value| {
+                for (slot, at) in
+                    [l.location_object, l.location_script, l.location_line, l.location_column].into_iter().enumerate()
+                {
+                    if field == at {
+                        current[slot] = value;
+                    }
+                }
+                if field + 1 == l.location_fields {
+                    if current[0] % width != 0 {
+                        return r.error(format!("location object {} is not a node offset", current[0]));
+                    }
+                    let location = Location {
+                        script_id: to_u32(r, current[1], "script id")?,
+                        line: to_u32(r, current[2], "line")?,
+                        column: to_u32(r, current[3], "column")?,
+                    };
+                    raw.locations.push((to_u32(r, current[0] / width, "location object")?, location));
+                }
+                Ok(())
+            },
+            l.location_fields,
+        )?;
+        Ok(())
+    }
+
+    fn strings(&mut self, out: &mut Strings) -> Result<()> {
+        // Each string takes at least three bytes (`"",`).
+        let cap = self.capacity(None, 3).min(1 << 24);
+        out.starts = Vec::with_capacity(cap);
+        if self.r.begin(b'[', b']')? {
+            return Ok(());
+        }
+        let mut s = String::new();
+        loop {
+            self.r.read_string(&mut s)?;
+            out.starts.push(out.text.len());
+            out.text.push_str(&s);
+            if !self.r.more(b']')? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn to_u32<R: Read>(r: &Reader<'_, R>, value: u64, what: &str) -> Result<u32> {
+    u32::try_from(value).or_else(|_| r.error(format!("{what} {value} is out of range")))
+}
+
+/// Cross-check the sections against each other and build the graph.
+fn finish(l: Layout, raw: Raw, end: u64) -> Result<HeapSnapshot> {
+    let fail = |message: String| Err(HeapError::new(end, message));
+    let nodes = raw.node_id.len();
+    if let Some(claimed) = l.node_count
+        && claimed != nodes as u64
+    {
+        return fail(format!("the header claims {claimed} nodes but the nodes array holds {nodes}"));
+    }
+    let edges = raw.edge_to.len();
+    if let Some(claimed) = l.edge_count
+        && claimed != edges as u64
+    {
+        return fail(format!("the header claims {claimed} edges but the edges array holds {edges}"));
+    }
+    let mut first_edge = Vec::with_capacity(nodes + 1);
+    let mut total: u64 = 0;
+    for &count in &raw.node_edge_count {
+        first_edge.push(total as u32);
+        total += u64::from(count);
+        if total > edges as u64 {
+            return fail(format!("the nodes' edge counts add up to more than the {edges} edges"));
+        }
+    }
+    first_edge.push(total as u32);
+    if total != edges as u64 {
+        return fail(format!("the nodes' edge counts add up to {total}, but there are {edges} edges"));
+    }
+    let strings = raw.strings.len() as u64;
+    if let Some(bad) = raw.node_name.iter().find(|&&n| u64::from(n) >= strings) {
+        return fail(format!("node name {bad} is not in the {strings}-entry string table"));
+    }
+    let edge_kinds: Vec<EdgeKind> = l.edge_types.iter().map(|t| EdgeKind::from_name(t)).collect();
+    for (i, (&ty, &name)) in raw.edge_type.iter().zip(&raw.edge_name).enumerate() {
+        if !edge_kinds[ty as usize].is_indexed() && u64::from(name) >= strings {
+            return fail(format!("edge {i} names string {name}, not in the {strings}-entry string table"));
+        }
+    }
+    if let Some(bad) = raw.edge_to.iter().find(|&&to| to as usize >= nodes) {
+        return fail(format!("an edge points to node {bad}, but there are {nodes} nodes"));
+    }
+    let mut locations = raw.locations;
+    if let Some((bad, _)) = locations.iter().find(|(n, _)| *n as usize >= nodes) {
+        return fail(format!("a location names node {bad}, but there are {nodes} nodes"));
+    }
+    locations.sort_unstable_by_key(|&(n, _)| n);
+    locations.dedup_by_key(|&mut (n, _)| n);
+    Ok(HeapSnapshot {
+        node_type: raw.node_type,
+        node_name: raw.node_name,
+        node_id: raw.node_id,
+        node_self_size: raw.node_self_size,
+        first_edge,
+        edge_type: raw.edge_type,
+        edge_name: raw.edge_name,
+        edge_to: raw.edge_to,
+        node_kinds: l.node_types.iter().map(|t| NodeKind::from_name(t)).collect(),
+        node_kind_names: l.node_types,
+        edge_kinds,
+        strings: raw.strings,
+        locations,
+    })
+}
