@@ -32,6 +32,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 
+    /// Write the report to FILE instead of standard output (file errors still go to stderr in human format).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// A heap snapshot of the running program: findings the heap confirms
     /// come first, with the evidence. Repeat for BASE TARGET [FINAL].
     #[arg(long, value_name = "SNAPSHOT", action = clap::ArgAction::Append)]
@@ -105,8 +109,16 @@ pub enum OutputFormat {
     Human,
     /// One JSON document on stdout (see docs/json-format.md).
     Json,
-    /// One SARIF 2.1.0 document on stdout, for GitHub code scanning and other SARIF viewers.
+    /// One SARIF 2.1.0 document, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`): annotations on the pull request.
+    Github,
+    /// `path:line:column: message [Severity/rule]`, one line per problem.
+    Unix,
+    /// Checkstyle XML (Jenkins, reviewdog, code-review bots).
+    Checkstyle,
+    /// JUnit XML (CI test-report views).
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,6 +182,21 @@ mod tests {
         assert_eq!(args.color, ColorChoice::Never);
         assert_eq!(args.threads, Some(2));
         assert_eq!(parse(&["check", "--threads", "4"]).unwrap().threads, Some(4));
+    }
+
+    #[test]
+    fn output_file_and_ci_formats() {
+        let args = parse(&["check", "--format", "sarif", "-o", "out.sarif"]).unwrap();
+        assert_eq!((args.format, args.output), (OutputFormat::Sarif, Some(PathBuf::from("out.sarif"))));
+        assert_eq!(parse(&["check", "--output", "x"]).unwrap().output, Some(PathBuf::from("x")));
+        for (name, format) in [
+            ("github", OutputFormat::Github),
+            ("unix", OutputFormat::Unix),
+            ("checkstyle", OutputFormat::Checkstyle),
+            ("junit", OutputFormat::Junit),
+        ] {
+            assert_eq!(parse(&["check", "--format", name]).unwrap().format, format);
+        }
     }
 
     #[test]

@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use leaklint_report::{HumanOptions, render_human, render_json, render_sarif};
+use leaklint_report::{
+    HumanOptions, render_checkstyle, render_github, render_human, render_json, render_junit, render_sarif, render_unix,
+};
 
 use crate::args::{CheckArgs, Cli, Command, OutputFormat};
 use crate::check::run_analysis;
@@ -55,23 +57,52 @@ fn run_check(args: &CheckArgs) -> ExitStatus {
     let status = ExitStatus::of(&report, args.max_warnings);
     let shown = if args.quiet { report.errors_only() } else { report };
 
-    match args.format {
+    let version = env!("CARGO_PKG_VERSION");
+    let document = match args.format {
         OutputFormat::Human => {
             let no_color = std::env::var_os("NO_COLOR");
+            // A report written to a file is never coloured.
+            let stdout_is_terminal = args.output.is_none() && io::stdout().is_terminal();
             let options = HumanOptions {
-                stdout_color: use_color(args.color, io::stdout().is_terminal(), no_color.as_deref()),
+                stdout_color: args.output.is_none() && use_color(args.color, stdout_is_terminal, no_color.as_deref()),
                 stderr_color: use_color(args.color, io::stderr().is_terminal(), no_color.as_deref()),
                 elapsed: started.elapsed(),
             };
             let out = render_human(&shown, &options);
-            write_out(&mut io::stdout().lock(), &out.findings);
+            if args.output.is_none() {
+                write_out(&mut io::stdout().lock(), &out.findings);
+                write_out(&mut io::stderr().lock(), &out.file_errors);
+                write_out(&mut io::stdout().lock(), &out.summary);
+                return status;
+            }
             write_out(&mut io::stderr().lock(), &out.file_errors);
-            write_out(&mut io::stdout().lock(), &out.summary);
+            out.findings + &out.summary
         }
-        OutputFormat::Json => write_out(&mut io::stdout().lock(), &render_json(&shown, env!("CARGO_PKG_VERSION"))),
+        OutputFormat::Json => render_json(&shown, version),
         OutputFormat::Sarif => {
             let metas: Vec<_> = leaklint_rules::all_rules().iter().map(|r| r.meta()).collect();
-            write_out(&mut io::stdout().lock(), &render_sarif(&shown, &metas, env!("CARGO_PKG_VERSION")));
+            let sarif = render_sarif(&shown, &metas, version);
+            if sarif.omitted_results > 0 {
+                eprintln!(
+                    "warning: {} findings were left out of the SARIF output to stay within GitHub's upload limits \
+                     (25,000 results, 10 MB compressed)",
+                    sarif.omitted_results
+                );
+            }
+            sarif.document
+        }
+        OutputFormat::Github => render_github(&shown),
+        OutputFormat::Unix => render_unix(&shown),
+        OutputFormat::Checkstyle => render_checkstyle(&shown),
+        OutputFormat::Junit => render_junit(&shown),
+    };
+    match &args.output {
+        None => write_out(&mut io::stdout().lock(), &document),
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, document) {
+                eprintln!("error: cannot write the report to {}: {err}", path.display());
+                return ExitStatus::Failure;
+            }
         }
     }
     status

@@ -63,3 +63,46 @@ pub fn sample_report() -> Report {
         }],
     )
 }
+
+static INTERVAL_RULE: leaklint_core::RuleMeta = leaklint_core::RuleMeta {
+    id: "no-uncleared-interval",
+    default_severity: Severity::Error,
+    summary: "An interval is started and never cleared.",
+    docs: "# no-uncleared-interval\n\nAn interval keeps its callback alive until it is cleared.\n",
+    tags: &["memory", "timers"],
+    precision: leaklint_core::Precision::Medium,
+};
+
+static COLLECTION_RULE: leaklint_core::RuleMeta = leaklint_core::RuleMeta {
+    id: "no-unbounded-collection",
+    default_severity: Severity::Warning,
+    summary: "A long-lived collection grows and is never emptied.",
+    docs: "# no-unbounded-collection\n\nA long-lived collection grows and is never\nemptied, over several lines.\n\n\
+           ## Examples\n\n```js fail\nconst seen = new Map();\n```\n",
+    tags: &["memory", "collections"],
+    precision: leaklint_core::Precision::High,
+};
+
+/// Descriptions of the two rules in [`sample_report`], given out of id order.
+pub fn sample_rules() -> Vec<&'static leaklint_core::RuleMeta> {
+    vec![&COLLECTION_RULE, &INTERVAL_RULE]
+}
+
+/// The SARIF 2.1.0 schema (the SARIF SDK's corrected copy), which
+/// `scripts/setup.sh` puts under `.tools/`. Fails, naming the script, when absent.
+pub fn sarif_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/sarif-schema/sarif-2.1.0.schema.json");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
+            panic!("cannot read the SARIF schema at {} ({err}); run scripts/setup.sh to install it", path.display())
+        });
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("the SARIF schema is JSON");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("the SARIF schema compiles")
+    })
+}
