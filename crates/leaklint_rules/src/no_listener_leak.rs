@@ -1,7 +1,7 @@
 //! `no-listener-leak`: a listener added to a long-lived emitter from code that
 //! runs per request or per instance, with no matching removal.
 
-use leaklint_core::model::{EventKind, FileModel, Handler, Lifetime};
+use leaklint_core::model::{EventKind, FileModel, Handler, Lifetime, Longevity};
 use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::{function_of, how_often};
@@ -29,6 +29,14 @@ fn has_matching_removal(model: &FileModel, emitter_path: &str, event: Option<&st
         },
         _ => false,
     })
+}
+
+/// Names of methods that end an object's life.
+const TEARDOWN_METHODS: &[&str] =
+    &["destroy", "dispose", "close", "teardown", "unmount", "disconnect", "stop", "detach", "cleanup", "shutdown"];
+
+fn has_teardown(model: &FileModel) -> bool {
+    model.functions.iter().any(|f| f.name.as_deref().is_some_and(|n| TEARDOWN_METHODS.contains(&n)))
 }
 
 /// Events that fire once per request: a `once` listener for one is used up by
@@ -66,6 +74,13 @@ impl Rule for NoListenerLeak {
                 continue;
             }
             if has_matching_removal(model, &emitter.path, name.as_deref(), handler) {
+                continue;
+            }
+            // Per-instance listeners on the page or the process: objects without any
+            // teardown (no `destroy()`/`dispose()`) are made once per page or process in
+            // practice; one that has a teardown but forgets this listener leaks.
+            let page_or_process = matches!(longevity, Longevity::Global | Longevity::Process);
+            if func.lifetime == Lifetime::PerInstance && page_or_process && !has_teardown(model) {
                 continue;
             }
             let event_text = name.as_deref().map(|n| format!("'{n}', ")).unwrap_or_default();

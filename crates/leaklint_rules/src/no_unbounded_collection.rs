@@ -47,6 +47,16 @@ impl Rule for NoUnboundedCollection {
                 .filter(|e| match &e.kind {
                     EventKind::Write { method, key, stored, after_lookup, .. } => {
                         let lifetime = function_of(model, e).lifetime;
+                        // An explicit registration API (`registerLoader`, `defineElement`, `addColorMap`)
+                        // is called by set-up code, not per request.
+                        let registration_api = function_of(model, e).name.as_deref().is_some_and(|n| {
+                            ["register", "define", "add"].iter().any(|p| {
+                                n.strip_prefix(p).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+                            })
+                        });
+                        if registration_api && lifetime != Lifetime::PerRequest {
+                            return false;
+                        }
                         // Memoisation outside request code (a lookup first, then a write) grows
                         // with distinct keys, not with calls.
                         let memoised = *after_lookup || looked_up_in(model, value.id, e.func);

@@ -371,6 +371,8 @@ struct Collector<'a, 's> {
     constant_symbols: HashSet<SymbolId>,
     /// Symbols exported by `export` declarations or specifiers.
     exported: HashSet<SymbolId>,
+    /// Bindings that hold `this` (`var _this = this`), with whose `this` they hold.
+    this_aliases: HashMap<SymbolId, ThisOwner>,
     /// Bindings that come from `import` or `require`.
     imports: HashMap<SymbolId, calls::RawImport<'a>>,
     calls: Vec<calls::RawCall>,
@@ -442,6 +444,7 @@ impl<'a, 's> Collector<'a, 's> {
             released: HashSet::default(),
             field_aliases: Vec::new(),
             imports: HashMap::default(),
+            this_aliases: HashMap::default(),
             calls: Vec::new(),
             call_results: HashMap::default(),
             options_call_names: Vec::new(),
@@ -489,6 +492,10 @@ impl<'a, 's> Collector<'a, 's> {
     fn path_of(&self, expr: &Expression<'a>) -> Option<PathExpr<'a>> {
         match expr.get_inner_expression() {
             Expression::Identifier(id) => Some(match self.symbol_of(id) {
+                // `var _this = this` (transpilers, `self = this`): the alias is `this`.
+                Some(sym) if let Some(owner) = self.this_aliases.get(&sym) => {
+                    PathExpr { root: Root::This(*owner), props: Props::new(), root_name: "this" }
+                }
                 Some(sym) => PathExpr { root: Root::Symbol(sym), props: Props::new(), root_name: id.name.as_str() },
                 None => {
                     PathExpr { root: Root::Global(id.name.as_str()), props: Props::new(), root_name: id.name.as_str() }
@@ -1242,6 +1249,14 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
         if let Some(init) = &it.init {
             self.note_require(&it.id, init);
+            if let (BindingPattern::BindingIdentifier(b), Expression::ThisExpression(_)) =
+                (&it.id, init.get_inner_expression())
+                && let Some(sym) = b.symbol_id.get()
+                && !self.scoping.symbol_is_mutated(sym)
+            {
+                let owner = self.this_owner();
+                self.this_aliases.insert(sym, owner);
+            }
             if let BindingPattern::BindingIdentifier(b) = &it.id {
                 let name = b.name.as_str();
                 self.note_call_result(init, |_| crate::model::ResultUse::Stored(name.to_string()));
