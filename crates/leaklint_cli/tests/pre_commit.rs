@@ -22,7 +22,14 @@ fn pre_commit() -> PathBuf {
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
-        .args(["-c", "user.name=leaklint tests", "-c", "user.email=tests@leaklint.invalid", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=leaklint tests",
+            "-c",
+            "user.email=tests@leaklint.invalid",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
