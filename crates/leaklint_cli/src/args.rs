@@ -200,6 +200,42 @@ mod tests {
     }
 
     #[test]
+    fn configuration_stdin_and_fix_flags() {
+        let args = parse(&[
+            "check",
+            "-c",
+            "conf.json",
+            "--stdin",
+            "--stdin-filename",
+            "src/a.ts",
+            "--report-unused-disable-directives-severity",
+            "warn",
+        ])
+        .unwrap();
+        assert_eq!(args.config, Some(PathBuf::from("conf.json")));
+        assert!(args.stdin);
+        assert_eq!(args.stdin_filename, Some(PathBuf::from("src/a.ts")));
+        assert_eq!(args.report_unused_disable_directives_severity, Some(DirectiveSeverity::Warn));
+        let args = parse(&["check", "--fix-suggestions", "--report-unused-disable-directives"]).unwrap();
+        assert!(args.fix_suggestions && args.report_unused_disable_directives && !args.stdin);
+        for bad in [
+            &["check", "--stdin"][..],
+            &["check", "--stdin-filename", "a.js"],
+            &["check", "--stdin", "--stdin-filename", "a.js", "--fix-suggestions"],
+            &["check", "--report-unused-disable-directives-severity", "info"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rules_subcommand_formats() {
+        let cli = Cli::try_parse_from(["leaklint", "rules", "--format", "json"]).unwrap();
+        assert!(matches!(cli.command, Command::Rules(RulesArgs { format: RulesFormat::Json })));
+        assert!(Cli::try_parse_from(["leaklint", "rules", "--format", "sarif"]).is_err());
+    }
+
+    #[test]
     fn rejects_bad_values() {
         for bad in [
             &["check", "--format", "xml"][..],
