@@ -229,6 +229,15 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_numbered_as_the_line_index_numbers_them() {
+        // The hash is looked up by the finding's line, so both must split lines alike.
+        for source in ["a\r\nb\rc\nd", "\r \n\n", "x\r", "\u{feff}a\n\u{2028}b\n", "  \t\n\t"] {
+            let lines = leaklint_core::LineIndex::new(source);
+            assert_eq!(LineHashes::new(source).all().len(), lines.line_count(), "{source:?}");
+        }
+    }
+
+    #[test]
     fn a_line_keeps_its_hash_when_unrelated_lines_far_above_change() {
         let tail = "\nfunction handle(req) {\n  cache.set(req.id, req);\n}\n";
         let before = LineHashes::new(&format!("const a = 1;{tail}"));
