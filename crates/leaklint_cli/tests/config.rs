@@ -274,3 +274,31 @@ fn fixed_files_keep_their_permissions() {
     assert_eq!(fs::read_to_string(tree.join("run.js")).unwrap(), "#!/usr/bin/env node\nx();\n");
     assert_eq!(fs::metadata(tree.join("run.js")).unwrap().permissions().mode() & 0o777, 0o755);
 }
+
+#[test]
+fn weak_map_fix_is_applied_and_the_finding_goes() {
+    let tree = Tree::new();
+    let source = "const http = require('http');
+const started = new Map();
+http.createServer((req, res) => {
+  started.set(req, Date.now());
+  res.end();
+}).listen(3000);
+";
+    tree.write("w.js", source);
+    let run = tree.check(&["--format", "json", "--fix-suggestions"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "fixed: w.js: Use a `WeakMap`\n");
+    assert_eq!(findings(&run), []);
+    assert_eq!(fs::read_to_string(tree.join("w.js")).unwrap(), source.replace("new Map()", "new WeakMap()"));
+}
+
+#[test]
+fn without_the_flag_files_are_never_written() {
+    let tree = Tree::new();
+    let source = "x(); // leaklint-disable-line\nconst m = new Map();\nrequire('http').createServer((req, res) => { m.set(req, 1); });\n";
+    tree.write("a.js", source);
+    let run = tree.check(&["--report-unused-disable-directives"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(fs::read_to_string(tree.join("a.js")).unwrap(), source);
+}
