@@ -19,6 +19,15 @@ pub enum Command {
     Heap(crate::heap::HeapArgs),
     /// List the rules: id, default severity and what each finds.
     Rules(RulesArgs),
+    /// Run the language server on stdin/stdout, for editors (see editors/README.md).
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Talk over stdin/stdout (the only transport; accepted because editor clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]
@@ -246,5 +255,14 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn lsp_accepts_the_stdio_flag_editors_pass() {
+        for args in [&["leaklint", "lsp"][..], &["leaklint", "lsp", "--stdio"]] {
+            let cli = Cli::try_parse_from(args).unwrap();
+            assert!(matches!(cli.command, Command::Lsp(_)), "{args:?}");
+        }
+        assert!(Cli::try_parse_from(["leaklint", "lsp", "--tcp"]).is_err());
     }
 }

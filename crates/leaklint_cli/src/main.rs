@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(&args).into(),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Heap(args) => heap::run(&args),
+        Command::Lsp(_) => leaklint_lsp::run_stdio(),
     }
 }
 
