@@ -56,6 +56,7 @@ impl Rule for NoUnreleasedRegistry {
     }
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
+        check_replaced_fields(ctx);
         let model = ctx.model;
         let mut reported: Vec<ValueId> = Vec::new();
         for event in &model.events {
@@ -154,4 +155,91 @@ impl Rule for NoUnreleasedRegistry {
             }
         }
     }
+}
+
+/// Calls that end an object's subscriptions, connections or timers.
+const DISPOSE_CALLS: &[&str] = &[
+    "close",
+    "destroy",
+    "dispose",
+    "disconnect",
+    "stop",
+    "terminate",
+    "removeAllListeners",
+    "unsubscribe",
+    "cancel",
+    "abort",
+    "end",
+];
+
+/// `this.socket = new WebSocket(url)` in a method that runs again (reconnect,
+/// re-init) while the old socket, which the class subscribed to, is never closed.
+pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
+    let model = ctx.model;
+    for call in &model.calls {
+        let leaklint_core::model::ResultUse::Stored(field) = &call.result else { continue };
+        let Some(name) = field.strip_prefix("this.") else { continue };
+        let func = model.function(call.func);
+        if func.kind == FunctionKind::Constructor || !func.lifetime.runs_repeatedly() || call.conditional {
+            continue;
+        }
+        let is_timer = matches!(call.callee.as_str(), "setInterval" | "window.setInterval");
+        // The old object matters only if it holds listeners, timers or a connection.
+        let listened = model
+            .events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::ListenerAdd { emitter, .. } if emitter.path == *field));
+        if !(is_timer || (call.is_new && listened) || call.name == "subscribe") {
+            continue;
+        }
+        if only_called_from_constructors(ctx.source, model, func) {
+            continue;
+        }
+        let disposed = model.calls.iter().any(|c| {
+            (c.callee.strip_prefix(field.as_str()).is_some_and(|rest| {
+                let rest = rest.strip_prefix('?').unwrap_or(rest);
+                rest.strip_prefix('.').is_some_and(|m| DISPOSE_CALLS.contains(&m))
+            })) || (matches!(c.name.as_str(), "clearInterval" | "clearTimeout")
+                && matches!(c.args.first(), Some(leaklint_core::model::Arg::Path(p)) if p == field))
+        });
+        if disposed {
+            continue;
+        }
+        let undo = if is_timer {
+            format!("`clearInterval({field})`")
+        } else if call.name == "subscribe" {
+            format!("`{field}.unsubscribe()`")
+        } else {
+            format!("`{field}.close()` (or `removeAllListeners()`)")
+        };
+        ctx.report(Finding {
+            span: leaklint_core::Span::new(call.span.start, call.callee_span.end),
+            message: format!(
+                "`{field}` is replaced each time `{}` runs, but the old value is never closed",
+                func.name.as_deref().unwrap_or("this method")
+            ),
+            label: format!("replaces `{name}` without disposing the old one"),
+            related: Vec::new(),
+            help: format!(
+                "The previous object keeps its listeners, timers or connection, and they keep this instance reachable. Call {undo} before replacing it."
+            ),
+            fixes: Vec::new(),
+            subject: Some(field.clone()),
+        });
+    }
+}
+
+/// A set-up method that only constructors call (`this.createGroup()` in the
+/// constructor) runs once per instance, so its field is never replaced.
+fn only_called_from_constructors(
+    source: &str,
+    model: &leaklint_core::FileModel,
+    func: &leaklint_core::model::Function,
+) -> bool {
+    let Some(name) = func.name.as_deref() else { return false };
+    let needle = format!(".{name}(");
+    let constructors: Vec<leaklint_core::Span> =
+        model.functions.iter().filter(|f| f.kind == FunctionKind::Constructor).map(|f| f.span).collect();
+    let mut calls = source.match_indices(&needle).map(|(at, _)| at as u32).peekable();
+    calls.peek().is_some() && calls.all(|at| constructors.iter().any(|c| c.start <= at && at < c.end))
 }

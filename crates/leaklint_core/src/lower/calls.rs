@@ -147,7 +147,13 @@ impl<'a> Collector<'a, '_> {
         if !interesting_name && !interesting_import && !is_new {
             return;
         }
-        if is_new && !interesting_name && import.is_none() && !known::CONSTRUCTED.contains(&name) {
+        // Objects kept in a field (`this.socket = new WebSocket(url)`) are always kept:
+        // replacing one without closing it is a leak shape of its own.
+        let stored_in_field = matches!(
+            self.call_results.get(&span_key(call_span)),
+            Some(ResultUse::Stored(path)) if path.starts_with("this.")
+        );
+        if is_new && !interesting_name && import.is_none() && !known::CONSTRUCTED.contains(&name) && !stored_in_field {
             return;
         }
         let result = self.call_results.remove(&span_key(call_span)).unwrap_or(ResultUse::Other);
