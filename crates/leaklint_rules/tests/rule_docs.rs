@@ -99,3 +99,13 @@ fn every_page_in_rules_belongs_to_a_rule() {
         }
     }
 }
+
+/// The factory table on the rule page lists every built-in factory.
+#[test]
+fn per_call_construction_page_lists_every_factory() {
+    let page = std::fs::read_to_string(docs_dir().join("no-per-call-construction.md")).expect("page");
+    for factory in leaklint_rules::FACTORIES {
+        let row = format!("| `{}` | `{}` |", factory.package, factory.export);
+        assert!(page.contains(&row), "rules/no-per-call-construction.md does not list {row}");
+    }
+}
