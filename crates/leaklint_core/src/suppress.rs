@@ -389,11 +389,14 @@ fn report_unused(
             }
             for k in unused {
                 let rule = &names[k];
-                // Take the comma with it: the one after, or for the last name the one before.
-                let span = match (names.get(k + 1), k.checked_sub(1).map(|p| &names[p])) {
-                    (Some(next), _) => Span::new(rule.span.start, next.span.start),
-                    (None, Some(previous)) => Span::new(previous.span.end, rule.span.end),
-                    (None, None) => rule.span,
+                // Take a comma with it: the one after while a used name follows,
+                // else the one before (a used name precedes). The removals of one
+                // directive then never overlap, so all apply in one pass.
+                let used_after = (k + 1..names.len()).any(|later| used.contains(&(d, Some(later))));
+                let span = match (used_after, names.get(k + 1), k.checked_sub(1).map(|p| &names[p])) {
+                    (true, Some(next), _) => Span::new(rule.span.start, next.span.start),
+                    (false, _, Some(previous)) => Span::new(previous.span.end, rule.span.end),
+                    _ => rule.span,
                 };
                 let message = format!("Unused `{name}` directive ({nothing}{joiner}`{}`)", rule.id);
                 let fix = Fix {

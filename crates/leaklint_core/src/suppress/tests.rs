@@ -185,6 +185,13 @@ fn unused_rules_in_a_list_are_reported_one_by_one() {
     );
     let src = "// leaklint-disable-next-line rule-b, rule-a\nA();\n";
     assert_eq!(fixed(src), "// leaklint-disable-next-line rule-a\nA();\n");
+    // Several unused names around a used one come out in one pass.
+    let src = "// leaklint-disable-next-line rule-a, rule-b, rule-off\nA();\n";
+    assert_eq!(fixed(src), "// leaklint-disable-next-line rule-a\nA();\n");
+    let src = "// leaklint-disable-next-line rule-b, rule-off, rule-a\nA();\n";
+    assert_eq!(fixed(src), "// leaklint-disable-next-line rule-a\nA();\n");
+    let src = "// leaklint-disable-next-line rule-b,rule-a,rule-off\nA();\n";
+    assert_eq!(fixed(src), "// leaklint-disable-next-line rule-a\nA();\n");
     let src = "// leaklint-disable-next-line rule-a, rule-b -- why\nA();\n";
     assert_eq!(fixed(src), "// leaklint-disable-next-line rule-a -- why\nA();\n");
 }
