@@ -445,7 +445,8 @@ fn pseudo(
     help: String,
     fixes: Vec<Fix>,
 ) -> Diagnostic {
-    Diagnostic { rule, severity, message, span, label: String::new(), related: Vec::new(), help, fixes, subject: None }
+    let label = if rule == UNUSED_DIRECTIVE_RULE { "suppresses nothing" } else { "not applied" }.to_string();
+    Diagnostic { rule, severity, message, span, label, related: Vec::new(), help, fixes, subject: None }
 }
 
 #[cfg(test)]
