@@ -80,7 +80,7 @@ fn map_keyed_by_a_per_request_object() {
     assert_eq!(row.leaked_count, Some(60));
     let location = row.location.as_ref().unwrap();
     assert!(location.script.ends_with("map-server.js"));
-    assert_eq!(location.line, fixture_line("map-server.js", "class Visit"));
+    assert_eq!(location.line, fixture_line("map-server.js", "constructor(url)"));
     assert!(edges(&row).contains(&"visits"), "{:?}", row.retainer_path);
 }
 
