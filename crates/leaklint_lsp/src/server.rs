@@ -406,9 +406,23 @@ impl Server {
     fn reload_configuration(&mut self) {
         self.configs.clear_cache();
         self.shown_errors.clear();
+        // A broken file that was deleted will not be read again to clear its mark.
+        let deleted: Vec<PathBuf> = self.broken_configs.keys().filter(|p| !p.exists()).cloned().collect();
+        for path in deleted {
+            self.broken_configs.remove(&path);
+            if let Some(uri) = file_uri(&path) {
+                self.publish(uri, Vec::new(), None);
+            }
+        }
+        // Requests from now on wait for results under the new configuration.
+        self.analyses.clear();
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
         for uri in &uris {
             self.schedule(uri);
+        }
+        if self.pull && self.pull_refresh {
+            let id = self.next_id();
+            self.send(Request::new(id, WorkspaceDiagnosticRefresh::METHOD.to_string(), ()));
         }
     }
 
@@ -420,13 +434,8 @@ impl Server {
         }
         self.report_configuration(analysis.config_path.as_ref(), analysis.config_error.as_ref());
         let uri = analysis.uri.clone();
-        let changed = self.analyses.get(&uri).is_none_or(|old| old.diagnostics != analysis.diagnostics);
         if !self.pull {
             self.publish(uri.clone(), analysis.diagnostics.clone(), Some(analysis.version));
-        } else if changed && self.pull_refresh && self.analyses.contains_key(&uri) {
-            // Same version, new findings: the configuration changed, so ask the client to pull again.
-            let id = self.next_id();
-            self.send(Request::new(id, WorkspaceDiagnosticRefresh::METHOD.to_string(), ()));
         }
         for waiter in self.waiters.remove(&uri).unwrap_or_default() {
             self.answer(waiter, Some(&analysis));

@@ -455,3 +455,32 @@ fn configuration_changes_are_picked_up_and_errors_reported() {
     });
     client.finish();
 }
+
+#[test]
+fn pull_clients_are_asked_to_pull_again_after_a_configuration_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".leaklintrc.json");
+    std::fs::write(&config, r#"{ "rules": { "no-unbounded-collection": "off" } }"#).unwrap();
+    let file = dir.path().join("leak.js");
+    let uri = url::Url::from_file_path(&file).unwrap().to_string();
+    let capabilities = json!({
+        "textDocument": { "diagnostic": {} },
+        "workspace": { "diagnostics": { "refreshSupport": true } },
+    });
+    let (mut client, _) = Client::initialized(capabilities);
+    client.open(&uri, "javascript", LEAK);
+    let pull = |client: &mut Client| {
+        let id = client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }));
+        client.response(&id).response_result.unwrap()["items"].as_array().unwrap().len()
+    };
+    assert_eq!(pull(&mut client), 0, "rule turned off");
+
+    std::fs::write(&config, "{}").unwrap();
+    client.notify("workspace/didChangeConfiguration", json!({ "settings": {} }));
+    client.wait_for(
+        "diagnostic refresh",
+        |m| matches!(m, Message::Request(r) if r.method == "workspace/diagnostic/refresh"),
+    );
+    assert_eq!(pull(&mut client), 1, "the pull after the refresh sees the new configuration");
+    client.finish();
+}
