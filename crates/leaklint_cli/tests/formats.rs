@@ -10,15 +10,14 @@ use std::sync::OnceLock;
 use common::{Run, Tree, leaklint, workspace_root};
 use serde_json::{Value, json};
 
+/// Non-ASCII text before the finding and before its related place, on their lines.
+const LEAK_JS: &str = "const label = \"café 😀\"; const cache = new Map();\n\
+                       export function handle(req, res) { const s = \"ü😀\"; cache.set(req, res); }\n";
+
 /// A leak after non-ASCII text on its line, a file the parser rejects, and a clean file.
 fn small_tree() -> Tree {
     let tree = Tree::new();
-    tree.write(
-        "src/leak.js",
-        "const label = \"café 😀\"; const cache = new Map();\nexport function handle(req, res) {\n  cache.set(req, res);\n}\n",
-    )
-    .write("src/broken.ts", "let broken = ;\n")
-    .clean_js("src/clean.js");
+    tree.write("src/leak.js", LEAK_JS).write("src/broken.ts", "let broken = ;\n").clean_js("src/clean.js");
     tree
 }
 
@@ -110,6 +109,14 @@ fn columns_after_non_ascii_text_are_utf16_units() {
     let run = tree.check(&["--format", "sarif"]);
     let doc = valid_sarif(&run);
     let leak = results(&doc).iter().find(|r| r["ruleId"] == "no-retained-request-closure").expect("the leak is found");
+    let region = &leak["locations"][0]["physicalLocation"]["region"];
+    let line_2 = LEAK_JS.lines().nth(1).unwrap();
+    let before = &line_2[..line_2.find("cache.set").unwrap()];
+    // The emoji is two UTF-16 units but one character: the column counts units.
+    assert_eq!(before.encode_utf16().count(), before.chars().count() + 1);
+    assert_eq!(region["startLine"], 2);
+    assert_eq!(region["startColumn"], before.encode_utf16().count() + 1);
+    assert_eq!(region["endColumn"], before.encode_utf16().count() + 1 + "cache.set(req, res)".len());
     let related = &leak["relatedLocations"][0]["physicalLocation"]["region"];
     // `const label = "café 😀"; const ` is 30 characters, 31 UTF-16 units and 35 bytes:
     // `cache = new Map()` starts at UTF-16 column 32.
