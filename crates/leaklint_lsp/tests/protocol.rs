@@ -484,3 +484,65 @@ fn pull_clients_are_asked_to_pull_again_after_a_configuration_change() {
     assert_eq!(pull(&mut client), 1, "the pull after the refresh sees the new configuration");
     client.finish();
 }
+
+/// Apply a code action's edits to the open document as the editor would, as version `version`.
+fn apply_action(client: &mut Client, uri: &str, action: &Value, version: i32) {
+    let edits = action["edit"]["changes"][uri].as_array().unwrap_or_else(|| panic!("no edits for {uri}: {action:#}"));
+    // Edits in one TextEdit[] refer to the original text; applied last-first, they stay valid one by one.
+    let mut changes: Vec<Value> = edits.iter().map(|e| json!({ "range": e["range"], "text": e["newText"] })).collect();
+    changes.sort_by_key(|c| (c["range"]["start"]["line"].as_u64(), c["range"]["start"]["character"].as_u64()));
+    changes.reverse();
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes }),
+    );
+}
+
+#[test]
+fn the_rules_suggested_fixes_are_quick_fixes_and_fix_all_applies_the_safe_ones() {
+    let (mut client, _) = Client::initialized(json!({}));
+    let uri = "file:///project/leak.js";
+    client.open(uri, "javascript", LEAK);
+    let diagnostic = client.diagnostics(uri, 1)[0].clone();
+    let id = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic], "only": ["quickfix"] },
+        }),
+    );
+    let actions = client.response(&id).response_result.unwrap();
+    let fixes: Vec<&Value> =
+        actions.as_array().unwrap().iter().filter(|a| !a["title"].as_str().unwrap().starts_with("Disable ")).collect();
+    assert!(!fixes.is_empty(), "no-unbounded-collection suggests a WeakMap here: {actions:#}");
+    apply_action(&mut client, uri, fixes[0], 2);
+    assert_eq!(client.diagnostics(uri, 2), Vec::<Value>::new(), "{} fixes the leak", fixes[0]["title"]);
+
+    // Fix-all on a second copy.
+    let other = "file:///project/other.js";
+    client.open(other, "javascript", LEAK);
+    client.diagnostics(other, 1);
+    let id = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": other },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+            "context": { "diagnostics": [], "only": ["source.fixAll.leaklint"] },
+        }),
+    );
+    let actions = client.response(&id).response_result.unwrap();
+    // The preferred quick fix is the first safe one; fix-all is offered exactly when there is one.
+    let safe = fixes.iter().any(|f| f["isPreferred"] == true);
+    match actions.as_array().unwrap().as_slice() {
+        [] => assert!(!safe, "a safe fix exists, so fix-all should be offered"),
+        [fix_all] => {
+            assert!(safe, "fix-all without a safe fix: {fix_all:#}");
+            assert_eq!(fix_all["kind"], "source.fixAll.leaklint");
+            apply_action(&mut client, other, fix_all, 2);
+            assert_eq!(client.diagnostics(other, 2), Vec::<Value>::new());
+        }
+        more => panic!("one fix-all action at most: {more:#?}"),
+    }
+    client.finish();
+}
