@@ -116,6 +116,9 @@ fn overlap(a: Span, b: Span) -> bool {
 /// line comment would be text.
 fn disable_comment_edit(map: &PositionMap<'_>, text: &str, uri: &Uri, rule: &str, at: u32) -> WorkspaceEdit {
     let (line_start, indent) = map.indentation_at(at);
+    if let Some(edit) = extend_directive_above(text, line_start, rule) {
+        return workspace_edit(uri, map, std::iter::once(&edit));
+    }
     let directive = format!("leaklint-disable-next-line {rule}");
     let comment =
         if in_jsx_children(text, line_start) { format!("{{/* {directive} */}}") } else { format!("// {directive}") };
@@ -125,6 +128,31 @@ fn disable_comment_edit(map: &PositionMap<'_>, text: &str, uri: &Uri, rule: &str
         replacement: format!("{indent}{comment}{newline}"),
     };
     workspace_edit(uri, map, std::iter::once(&edit))
+}
+
+/// When the line above is already a `leaklint-disable-next-line` comment
+/// for other rules, add `rule` to its list: a second comment above it would
+/// only cover the first comment's line.
+fn extend_directive_above(text: &str, line_start: usize, rule: &str) -> Option<Edit> {
+    const DIRECTIVE: &str = "leaklint-disable-next-line ";
+    let above = text[..line_start].strip_suffix('\n').unwrap_or(&text[..line_start]);
+    let above = above.strip_suffix('\r').unwrap_or(above);
+    let above_start = above.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line = &above[above_start..];
+    let body = line.trim_start();
+    let after_opener =
+        body.strip_prefix("//").or_else(|| body.strip_prefix("{/*")).or_else(|| body.strip_prefix("/*"))?;
+    let rules_and_rest = after_opener.trim_start().strip_prefix(DIRECTIVE)?;
+    // The rule list ends at a ` -- description` or at the comment's close.
+    let list_len =
+        [" --", "*/"].iter().filter_map(|end| rules_and_rest.find(end)).min().unwrap_or(rules_and_rest.len());
+    let list = rules_and_rest[..list_len].trim_end();
+    if list.is_empty() || list.split(',').any(|r| r.trim() == rule) {
+        return None;
+    }
+    // Every step above only trimmed the front, so `rules_and_rest` ends where `line` does.
+    let list_end = above_start + line.len() - rules_and_rest.len() + list.len();
+    Some(Edit { span: Span::new(list_end as u32, list_end as u32), replacement: format!(", {rule}") })
 }
 
 /// A line that starts with a JSX element or expression container right after
@@ -339,6 +367,28 @@ mod tests {
             titles(&code_actions(&analysis, whole(TEXT), None, Encoding::Utf16)),
             ["Disable no-unbounded-collection for this line"]
         );
+    }
+
+    #[test]
+    fn a_directive_above_for_another_rule_gets_this_rule_added() {
+        for (above, expected) in [
+            (
+                "  // leaklint-disable-next-line other-rule -- kept on purpose\n",
+                "  // leaklint-disable-next-line other-rule, r -- kept on purpose\n",
+            ),
+            ("  // leaklint-disable-next-line a, b\n", "  // leaklint-disable-next-line a, b, r\n"),
+            ("  {/* leaklint-disable-next-line a */}\n", "  {/* leaklint-disable-next-line a, r */}\n"),
+        ] {
+            let text = format!("function f() {{\n{above}  seen.set(req, 1);\n}}\n");
+            let analysis = analysed(&text, vec![finding("r", span_of(&text, "seen.set"), vec![])]);
+            let actions = code_actions(&analysis, whole(&text), None, Encoding::Utf16);
+            assert_eq!(apply(&text, &actions[0]), text.replace(above, expected));
+        }
+        // A plain comment above is not a directive: a new line goes in.
+        let text = "// seen is a cache\nseen.set(req, 1);\n";
+        let analysis = analysed(text, vec![finding("r", span_of(text, "seen.set"), vec![])]);
+        let actions = code_actions(&analysis, whole(text), None, Encoding::Utf16);
+        assert_eq!(apply(text, &actions[0]), text.replace("seen.set", "// leaklint-disable-next-line r\nseen.set"));
     }
 
     #[test]
