@@ -546,3 +546,30 @@ fn the_rules_suggested_fixes_are_quick_fixes_and_fix_all_applies_the_safe_ones()
     }
     client.finish();
 }
+
+#[test]
+fn requests_are_answered_while_a_large_file_is_being_checked() {
+    let (mut client, _) = Client::initialized(json!({}));
+    let small = "file:///project/small.js";
+    client.open(small, "javascript", LEAK);
+    client.diagnostics(small, 1);
+    let big = "file:///project/big.js";
+    let text: String = (0..600).map(|i| LEAK.replace("seen", &format!("seen{i}"))).collect();
+    client.open(big, "javascript", &text);
+    let id = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": small },
+            "range": { "start": { "line": 5, "character": 2 }, "end": { "line": 5, "character": 2 } },
+            "context": { "diagnostics": [] },
+        }),
+    );
+    let actions = client.response(&id).response_result.unwrap();
+    assert!(!actions.as_array().unwrap().is_empty());
+    assert!(
+        published(&client).iter().all(|n| n.params["uri"] != big),
+        "the answer for the small file did not wait for the large file's check"
+    );
+    assert_eq!(client.diagnostics(big, 1).len(), 600);
+    client.finish();
+}
