@@ -573,3 +573,24 @@ fn requests_are_answered_while_a_large_file_is_being_checked() {
     assert_eq!(client.diagnostics(big, 1).len(), 600);
     client.finish();
 }
+
+#[test]
+fn configuration_files_are_watched_when_the_client_allows_registration() {
+    let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let (mut client, _) = Client::initialized(capabilities);
+    let message = client
+        .wait_for("registration", |m| matches!(m, Message::Request(r) if r.method == "client/registerCapability"));
+    let Message::Request(request) = message else { unreachable!() };
+    let registration = &request.params["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(registration["registerOptions"]["watchers"][0]["globPattern"], "**/.leaklintrc.json");
+    client.send(Response::new_ok(request.id, Value::Null).into());
+    client.finish();
+
+    // Without dynamic registration nothing is registered.
+    let (mut client, _) = Client::initialized(json!({}));
+    let id = client.request("shutdown", Value::Null);
+    client.response(&id);
+    assert!(!client.seen.iter().any(|m| matches!(m, Message::Request(_))), "{:#?}", client.seen);
+    client.notify("exit", Value::Null);
+}
