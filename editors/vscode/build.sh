@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds editors/vscode/leaklint.vsix from a clean install of the locked
-# dependencies: type check, bundle, package. scripts/setup.sh runs it; the
+# dependencies: type check, unit tests, bundle, package. scripts/setup.sh runs it; the
 # test crates/leaklint_lsp/tests/vscode_extension.rs checks the result.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,5 +13,6 @@ fi
 
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent compile
+npm test --silent
 npm run --silent bundle
 npx --no-install vsce package --no-dependencies --out leaklint.vsix

@@ -24,11 +24,24 @@ fn the_vsix_is_built_from_the_current_sources_and_holds_the_bundle() {
         "{} is missing: run scripts/setup.sh (it builds the extension with editors/vscode/build.sh)",
         vsix.display()
     );
-    for source in ["src/extension.ts", "package.json", "package-lock.json", "README.md", ".vscodeignore"] {
+    let mut sources: Vec<PathBuf> =
+        ["package.json", "package-lock.json", "README.md", ".vscodeignore", "tsconfig.json"]
+            .map(|f| dir.join(f))
+            .into();
+    let mut dirs = vec![dir.join("src")];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { dirs.push(path) } else { sources.push(path) }
+        }
+    }
+    assert!(sources.iter().any(|s| s.ends_with("src/extension.ts")));
+    for source in &sources {
         assert!(
-            modified(&vsix) >= modified(&dir.join(source)),
-            "{} is older than {source}: rebuild it with editors/vscode/build.sh (or scripts/setup.sh)",
-            vsix.display()
+            modified(&vsix) >= modified(source),
+            "{} is older than {}: rebuild it with editors/vscode/build.sh (or scripts/setup.sh)",
+            vsix.display(),
+            source.display()
         );
     }
     let bytes = std::fs::read(&vsix).unwrap();
@@ -39,7 +52,7 @@ fn the_vsix_is_built_from_the_current_sources_and_holds_the_bundle() {
     {
         assert!(bytes.windows(entry.len()).any(|w| w == entry.as_bytes()), "{entry} is not in {}", vsix.display());
     }
-    for left_out in ["extension/src/extension.ts", "extension/node_modules/"] {
+    for left_out in ["extension/src/", "extension/out/", "extension/node_modules/"] {
         assert!(!bytes.windows(left_out.len()).any(|w| w == left_out.as_bytes()), "{left_out} should not be packaged");
     }
 }

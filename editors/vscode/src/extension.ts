@@ -1,9 +1,9 @@
 // Starts `leaklint lsp` and connects VS Code to it. All analysis, fixes and
 // configuration handling live in the server; this file only finds the binary.
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+import { serverCommand } from './serverCommand';
 
 let client: LanguageClient | undefined;
 
@@ -21,21 +21,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   await stop();
-}
-
-/** The binary to run: `leaklint.path` with `~` and `${workspaceFolder}` expanded, else `leaklint` from PATH. */
-export function serverCommand(configured: string, workspaceFolder: string | undefined): string {
-  let command = configured.trim();
-  if (command === '') {
-    return 'leaklint';
-  }
-  if (command === '~' || command.startsWith('~/')) {
-    command = path.join(os.homedir(), command.slice(1));
-  }
-  if (workspaceFolder !== undefined) {
-    command = command.split('${workspaceFolder}').join(workspaceFolder);
-  }
-  return command;
 }
 
 async function start(): Promise<void> {
