@@ -93,7 +93,7 @@ pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding) -> Analys
         config_path: config.path.clone(),
         config_error,
     };
-    if job.on_disk && config.is_ignored(&job.path) {
+    if (job.on_disk && config.is_ignored(&job.path)) || !worth_checking(&job.path) {
         return analysis;
     }
     let text = &*analysis.text;
@@ -128,6 +128,13 @@ pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding) -> Analys
         }
     }
     analysis
+}
+
+/// What `leaklint check` would check: JS/TS sources, not declaration or
+/// minified files. A file without an extension is checked: the editor says
+/// it is JavaScript (a script with a `#!` line, say).
+fn worth_checking(path: &Path) -> bool {
+    path.extension().is_none() || leaklint_files::is_source_file(path)
 }
 
 /// The address of a rule's documentation page.
@@ -276,6 +283,20 @@ mod tests {
             assert_eq!(related.len(), finding.related.len() + usize::from(!finding.label.is_empty()));
             let map = PositionMap::new(&text, Encoding::Utf16);
             assert_eq!(d.range, map.range(finding.span));
+        }
+    }
+
+    #[test]
+    fn declaration_minified_and_foreign_files_are_not_checked() {
+        let configs = ConfigResolver::new(None).unwrap();
+        let leak = "const seen = new Map();\nexport function handler(req) {\n  seen.set(req, 1);\n}\n";
+        for (path, checked) in
+            [("a.js", true), ("bin/serve", true), ("a.d.ts", false), ("a.min.js", false), ("Component.vue", false)]
+        {
+            let mut job = job("untitled:x", 1, leak);
+            job.path = PathBuf::from(path);
+            let analysis = analyze(job, &configs, Encoding::Utf16);
+            assert_eq!(!analysis.diagnostics.is_empty(), checked, "{path}: {:?}", analysis.diagnostics);
         }
     }
 
