@@ -148,9 +148,10 @@ fn run_summary(args: &SummaryArgs) -> Result<String, String> {
 pub fn load_diff(paths: &[PathBuf]) -> Result<Diff, String> {
     let (analysed_path, earlier) = paths.split_last().ok_or("no snapshot given")?;
     let mut ids: Vec<ObjectIds> = Vec::new();
-    for path in earlier {
+    for (index, path) in earlier.iter().enumerate() {
         let snapshot = load(path)?;
-        ids.push(ObjectIds::of(&snapshot));
+        // BASE needs groups and sizes (for deleted objects); TARGET only its ids.
+        ids.push(if index == 0 { ObjectIds::of(&snapshot) } else { ObjectIds::ids_of(&snapshot) });
     }
     let snapshot = load(analysed_path)?;
     let analysis = Analysis::new(&snapshot);

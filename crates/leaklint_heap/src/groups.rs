@@ -129,6 +129,10 @@ fn edge_kind_name(kind: EdgeKind) -> &'static str {
 }
 
 fn node_label(s: &HeapSnapshot, node: u32) -> String {
+    // Synthetic roots are only told apart by name: `(GC roots)`, `(Global handles)`, ...
+    if s.kind(node) == NodeKind::Synthetic && !s.name(node).is_empty() {
+        return s.name(node).to_owned();
+    }
     if s.kind(node) == NodeKind::Closure {
         let name = s.name(node);
         return format!("(closure) {}", if name.is_empty() { "(anonymous)" } else { name });
@@ -185,7 +189,10 @@ pub fn summary(s: &HeapSnapshot, a: &Analysis) -> Vec<ClassRow> {
         if node != crate::ROOT && grouping.of_node[dominator as usize] != g {
             row.retained_size += a.retained_size(node);
         }
+        // A class's instances share their constructor's location; closures
+        // in one `(closure)` row each have their own, so none stands for the row.
         if row.location.is_none()
+            && s.kind(node) != NodeKind::Closure
             && let Some(location) = s.location(node)
         {
             row.location = Some(SourceLocation::resolve(a, location));
@@ -200,6 +207,8 @@ pub fn summary(s: &HeapSnapshot, a: &Analysis) -> Vec<ClassRow> {
 pub struct ObjectIds {
     /// Sorted by id.
     objects: Vec<(u64, u32, u64)>,
+    /// Sorted ids, when built by [`ObjectIds::ids_of`] (then `objects` is empty).
+    ids_only: Vec<u64>,
     keys: Vec<GroupKey>,
 }
 
@@ -209,25 +218,46 @@ impl ObjectIds {
         let mut objects: Vec<(u64, u32, u64)> =
             (0..s.node_count() as u32).map(|n| (s.id(n), grouping.of_node[n as usize], s.self_size(n))).collect();
         objects.sort_unstable_by_key(|o| o.0);
-        Self { objects, keys: grouping.keys }
+        Self { objects, ids_only: Vec::new(), keys: grouping.keys }
+    }
+
+    /// Only the ids (no groups or sizes): enough for TARGET in a
+    /// three-snapshot diff, at a third of the memory.
+    pub fn ids_of(s: &HeapSnapshot) -> Self {
+        let mut ids: Vec<u64> = (0..s.node_count() as u32).map(|n| s.id(n)).collect();
+        ids.sort_unstable();
+        Self { objects: Vec::new(), ids_only: ids, keys: Vec::new() }
     }
 
     /// No objects: diffing against it treats every object as new, which is
     /// how a single snapshot is read (counts instead of growth).
     pub fn empty() -> Self {
-        Self { objects: Vec::new(), keys: Vec::new() }
+        Self { objects: Vec::new(), ids_only: Vec::new(), keys: Vec::new() }
     }
 
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.objects.len() + self.ids_only.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.len() == 0
+    }
+
+    /// For each node of `s`, whether its id is in this set; `by_id` lists
+    /// the nodes of `s` sorted by id.
+    fn membership(&self, by_id: &[u32], s: &HeapSnapshot) -> Vec<bool> {
+        let mut found = vec![false; by_id.len()];
+        let mut mine = self.ids_only.iter().copied().chain(self.objects.iter().map(|o| o.0)).peekable();
+        for &node in by_id {
+            let id = s.id(node);
+            while mine.next_if(|&m| m < id).is_some() {}
+            found[node as usize] = mine.peek() == Some(&id);
+        }
+        found
     }
 
     pub fn contains(&self, id: u64) -> bool {
-        self.objects.binary_search_by_key(&id, |o| o.0).is_ok()
+        self.ids_only.binary_search(&id).is_ok() || self.objects.binary_search_by_key(&id, |o| o.0).is_ok()
     }
 }
 
@@ -316,7 +346,7 @@ pub struct Diff {
 pub const PATHS_FOR_TOP: usize = 25;
 
 /// Compare `analysed` (TARGET with two snapshots, FINAL with three) against
-/// BASE; with three, `leaked_from` is TARGET: objects new in it and still in
+/// BASE (built with [`ObjectIds::of`]); with three, `leaked_from` is TARGET (either constructor): objects new in it and still in
 /// `analysed` are the leak candidates.
 pub fn diff(base: &ObjectIds, leaked_from: Option<&ObjectIds>, s: &HeapSnapshot, a: &Analysis) -> Diff {
     let grouping = group(s, true);
@@ -331,23 +361,26 @@ pub fn diff(base: &ObjectIds, leaked_from: Option<&ObjectIds>, s: &HeapSnapshot,
     // The growing object nearest the roots, per group: its path is shown.
     let mut representative: Vec<Option<(u32, u32)>> = vec![None; rows.len()];
     let mut locations: Vec<Option<Location>> = grouping.keys.iter().map(|k| k.location).collect();
-    let mut alive: Vec<u64> = Vec::with_capacity(s.node_count());
+    // Membership by merging sorted id lists: one pass each instead of a
+    // binary search per object.
+    let mut by_id: Vec<u32> = (0..s.node_count() as u32).collect();
+    by_id.sort_unstable_by_key(|&n| s.id(n));
+    let in_base = base.membership(&by_id, s);
+    let in_target = leaked_from.map(|t| t.membership(&by_id, s));
     for node in 0..s.node_count() as u32 {
-        let id = s.id(node);
-        alive.push(id);
         let g = grouping.of_node[node as usize] as usize;
         if locations[g].is_none() {
             locations[g] = s.location(node);
         }
         let row = &mut rows[g];
-        let is_new = !base.contains(id);
+        let is_new = !in_base[node as usize];
         if is_new {
             row.new_count += 1;
             row.alloc_size += s.self_size(node);
         }
         let growing = match leaked_from {
-            Some(target) => {
-                let in_target = target.contains(id);
+            Some(_) => {
+                let in_target = in_target.as_ref().is_some_and(|m| m[node as usize]);
                 if !in_target {
                     *row.new_since_target.get_or_insert(0) += 1;
                 }
@@ -367,9 +400,12 @@ pub fn diff(base: &ObjectIds, leaked_from: Option<&ObjectIds>, s: &HeapSnapshot,
             }
         }
     }
-    alive.sort_unstable();
+    let alive: Vec<u64> = by_id.iter().map(|&n| s.id(n)).collect();
+    drop(by_id);
+    let mut alive = alive.into_iter().peekable();
     for &(id, g, size) in &base.objects {
-        if alive.binary_search(&id).is_ok() {
+        while alive.next_if(|&a| a < id).is_some() {}
+        if alive.peek() == Some(&id) {
             continue;
         }
         let key = &base.keys[g as usize];

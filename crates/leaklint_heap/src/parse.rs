@@ -302,26 +302,18 @@ impl<R: Read> Parser<'_, '_, R> {
     /// Calls `each(position_in_record, value)` for every integer of an array of records.
     fn records(
         &mut self,
-        mut each: impl FnMut(&mut Reader<'_, R>, usize, u64) -> Result<()>,
+        mut each: impl FnMut(usize, u64) -> std::result::Result<(), String>,
         width: usize,
     ) -> Result<u64> {
-        let mut count: u64 = 0;
-        if self.r.begin(b'[', b']')? {
-            return Ok(0);
-        }
         let mut field = 0;
-        loop {
-            let value = self.r.read_u64()?;
-            each(self.r, field, value)?;
-            count += 1;
+        let count = self.r.read_u64_array(|value| {
+            each(field, value)?;
             field += 1;
             if field == width {
                 field = 0;
             }
-            if !self.r.more(b']')? {
-                break;
-            }
-        }
+            Ok(())
+        })?;
         if field != 0 {
             return self.r.error(format!("array length {count} is not a multiple of its record width {width}"));
         }
@@ -338,20 +330,20 @@ impl<R: Read> Parser<'_, '_, R> {
         raw.node_edge_count = Vec::with_capacity(cap);
         let types = l.node_types.len() as u64;
         self.records(
-            |r, field, value| {
+            |field, value| {
                 if field == l.node_type {
                     if value >= types {
-                        return r.error(format!("node type {value} is not in meta.node_types"));
+                        return Err(format!("node type {value} is not in meta.node_types"));
                     }
                     raw.node_type.push(value as u8);
                 } else if field == l.node_name {
-                    raw.node_name.push(to_u32(r, value, "node name")?);
+                    raw.node_name.push(to_u32(value, "node name")?);
                 } else if field == l.node_id {
                     raw.node_id.push(value);
                 } else if field == l.node_self_size {
                     raw.node_self_size.push(value);
                 } else if field == l.node_edge_count {
-                    raw.node_edge_count.push(to_u32(r, value, "edge count")?);
+                    raw.node_edge_count.push(to_u32(value, "edge count")?);
                 }
                 Ok(())
             },
@@ -371,19 +363,19 @@ impl<R: Read> Parser<'_, '_, R> {
         let types = l.edge_types.len() as u64;
         let width = l.node_fields as u64;
         self.records(
-            |r, field, value| {
+            |field, value| {
                 if field == l.edge_type {
                     if value >= types {
-                        return r.error(format!("edge type {value} is not in meta.edge_types"));
+                        return Err(format!("edge type {value} is not in meta.edge_types"));
                     }
                     raw.edge_type.push(value as u8);
                 } else if field == l.edge_name {
-                    raw.edge_name.push(to_u32(r, value, "edge name")?);
+                    raw.edge_name.push(to_u32(value, "edge name")?);
                 } else if field == l.edge_to {
                     if value % width != 0 {
-                        return r.error(format!("edge target {value} is not a node offset (node width {width})"));
+                        return Err(format!("edge target {value} is not a node offset (node width {width})"));
                     }
-                    raw.edge_to.push(to_u32(r, value / width, "edge target")?);
+                    raw.edge_to.push(to_u32(value / width, "edge target")?);
                 }
                 Ok(())
             },
@@ -400,7 +392,7 @@ impl<R: Read> Parser<'_, '_, R> {
         let width = l.node_fields as u64;
         let mut current = [0u64; 4];
         self.records(
-            |r, field, value| {
+            |field, value| {
                 for (slot, at) in
                     [l.location_object, l.location_script, l.location_line, l.location_column].into_iter().enumerate()
                 {
@@ -410,14 +402,14 @@ impl<R: Read> Parser<'_, '_, R> {
                 }
                 if field + 1 == l.location_fields {
                     if current[0] % width != 0 {
-                        return r.error(format!("location object {} is not a node offset", current[0]));
+                        return Err(format!("location object {} is not a node offset", current[0]));
                     }
                     let location = Location {
-                        script_id: to_u32(r, current[1], "script id")?,
-                        line: to_u32(r, current[2], "line")?,
-                        column: to_u32(r, current[3], "column")?,
+                        script_id: to_u32(current[1], "script id")?,
+                        line: to_u32(current[2], "line")?,
+                        column: to_u32(current[3], "column")?,
                     };
-                    raw.locations.push((to_u32(r, current[0] / width, "location object")?, location));
+                    raw.locations.push((to_u32(current[0] / width, "location object")?, location));
                 }
                 Ok(())
             },
@@ -446,8 +438,8 @@ impl<R: Read> Parser<'_, '_, R> {
     }
 }
 
-fn to_u32<R: Read>(r: &Reader<'_, R>, value: u64, what: &str) -> Result<u32> {
-    u32::try_from(value).or_else(|_| r.error(format!("{what} {value} is out of range")))
+fn to_u32(value: u64, what: &str) -> std::result::Result<u32, String> {
+    u32::try_from(value).map_err(|_| format!("{what} {value} is out of range"))
 }
 
 /// Cross-check the sections against each other and build the graph.

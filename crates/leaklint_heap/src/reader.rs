@@ -125,28 +125,72 @@ impl<'p, R: Read> Reader<'p, R> {
         Ok(false)
     }
 
-    /// An unsigned integer (the snapshot's arrays hold nothing else).
-    #[inline]
-    pub(crate) fn read_u64(&mut self) -> Result<u64> {
-        let first = self.peek_required()?;
-        if !first.is_ascii_digit() {
-            return self.error(format!("expected a non-negative integer, found {}", describe(first)));
+    /// Every integer of a `[n, n, ...]` array, in order, scanning the buffer
+    /// directly (the node and edge arrays are most of a snapshot). `each`
+    /// returns a message for values it rejects; the error gets the offset.
+    pub(crate) fn read_u64_array(
+        &mut self,
+        mut each: impl FnMut(u64) -> std::result::Result<(), String>,
+    ) -> Result<u64> {
+        #[derive(PartialEq)]
+        enum State {
+            Open,
+            AfterComma,
+            InNumber,
+            AfterNumber,
         }
+        self.expect(b'[')?;
+        let mut state = State::Open;
         let mut value: u64 = 0;
-        while let Some(b) = self.peek_byte()? {
-            if !b.is_ascii_digit() {
-                if matches!(b, b'.' | b'e' | b'E') {
-                    return self.error("expected an integer, found a fraction or exponent");
-                }
-                break;
+        let mut count: u64 = 0;
+        loop {
+            if self.pos == self.len && !self.fill()? {
+                return self.error("unexpected end of file inside an array (the snapshot is truncated)");
             }
-            value = match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))) {
-                Some(v) => v,
-                None => return self.error("integer does not fit in 64 bits"),
-            };
-            self.pos += 1;
+            let buf = &self.buf[self.pos..self.len];
+            let at = |i: usize| self.base + (self.pos + i) as u64;
+            for (i, &b) in buf.iter().enumerate() {
+                match b {
+                    b'0'..=b'9' => {
+                        if state == State::AfterNumber {
+                            return Err(HeapError::new(at(i), "expected `,` or `]` between numbers"));
+                        }
+                        value = match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))) {
+                            Some(v) => v,
+                            None => return Err(HeapError::new(at(i), "integer does not fit in 64 bits")),
+                        };
+                        state = State::InNumber;
+                    }
+                    b',' | b']' | b' ' | b'\n' | b'\r' | b'\t' => {
+                        if state == State::InNumber {
+                            each(value).map_err(|m| HeapError::new(at(i), m))?;
+                            count += 1;
+                            value = 0;
+                            state = State::AfterNumber;
+                        }
+                        match b {
+                            b',' if state == State::AfterNumber => state = State::AfterComma,
+                            b']' if matches!(state, State::AfterNumber | State::Open) => {
+                                self.pos += i + 1;
+                                return Ok(count);
+                            }
+                            b',' | b']' => return Err(HeapError::new(at(i), "expected a non-negative integer")),
+                            _ => {}
+                        }
+                    }
+                    b'.' | b'e' | b'E' if state == State::InNumber => {
+                        return Err(HeapError::new(at(i), "expected an integer, found a fraction or exponent"));
+                    }
+                    other => {
+                        return Err(HeapError::new(
+                            at(i),
+                            format!("expected a non-negative integer, found {}", describe(other)),
+                        ));
+                    }
+                }
+            }
+            self.pos = self.len;
         }
-        Ok(value)
     }
 
     /// A JSON string, decoded into `out` (cleared first). Lone surrogates,

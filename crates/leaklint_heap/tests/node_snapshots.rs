@@ -35,7 +35,7 @@ fn diff(dir: &Path, three: bool) -> Diff {
         let analysis = Analysis::new(&target_snapshot);
         return leaklint_heap::diff(&base, None, &target_snapshot, &analysis);
     }
-    let target = ObjectIds::of(&target_snapshot);
+    let target = ObjectIds::ids_of(&target_snapshot);
     drop(target_snapshot);
     let last = read_file(&dir.join("final.heapsnapshot"), None).unwrap();
     let analysis = Analysis::new(&last);
@@ -81,7 +81,7 @@ fn map_keyed_by_a_per_request_object() {
     let location = row.location.as_ref().unwrap();
     assert!(location.script.ends_with("map-server.js"));
     assert_eq!(location.line, fixture_line("map-server.js", "constructor(url)"));
-    assert!(edges(&row).contains(&"visits"), "{:?}", row.retainer_path);
+    assert!(edges(row).contains(&"visits"), "{:?}", row.retainer_path);
 }
 
 #[test]
