@@ -127,40 +127,46 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
     }
     drop(stack);
 
-    // Predecessors in depth-first numbers, compressed rows.
-    let mut pred_start = vec![0usize; n + 1];
+    // Predecessors in depth-first numbers, compressed rows. Filled through
+    // `pred_end` used as a cursor: once full, `pred_end[w]` is where row `w`
+    // ends and `pred_end[w - 1]` where it starts (u32: edges are < 2^32).
+    let mut pred_end = vec![0u32; n];
+    let mut count = |w: usize| pred_end[w] += 1;
     for node in 0..n as u32 {
         for e in s.edges(node) {
             if holds(s, e) {
-                pred_start[dfn_of[s.edge_target(e) as usize] as usize + 1] += 1;
+                count(dfn_of[s.edge_target(e) as usize] as usize);
             }
         }
     }
     for &o in &orphans {
-        pred_start[dfn_of[o as usize] as usize + 1] += 1;
+        count(dfn_of[o as usize] as usize);
     }
-    for i in 0..n {
-        pred_start[i + 1] += pred_start[i];
+    // Exclusive prefix sums: each row's start, advanced while filling.
+    let mut total = 0u32;
+    for slot in &mut pred_end {
+        let rows = *slot;
+        *slot = total;
+        total += rows;
     }
-    let mut fill = pred_start.clone();
-    let mut preds = vec![0u32; pred_start[n]];
+    let mut preds = vec![0u32; total as usize];
+    let mut push = |w: usize, from: u32, pred_end: &mut [u32]| {
+        preds[pred_end[w] as usize] = from;
+        pred_end[w] += 1;
+    };
     for node in 0..n as u32 {
         let from = dfn_of[node as usize];
         for e in s.edges(node) {
             if holds(s, e) {
-                let w = dfn_of[s.edge_target(e) as usize] as usize;
-                preds[fill[w]] = from;
-                fill[w] += 1;
+                push(dfn_of[s.edge_target(e) as usize] as usize, from, &mut pred_end);
             }
         }
     }
     for &o in &orphans {
-        let w = dfn_of[o as usize] as usize;
-        preds[fill[w]] = 0;
-        fill[w] += 1;
+        push(dfn_of[o as usize] as usize, 0, &mut pred_end);
     }
-    drop(fill);
     drop(dfn_of);
+    let pred_row = |w: usize| (if w == 0 { 0 } else { pred_end[w - 1] as usize })..pred_end[w] as usize;
 
     let mut semi: Vec<u32> = (0..n as u32).collect();
     let mut label: Vec<u32> = (0..n as u32).collect();
@@ -193,7 +199,7 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
     };
 
     for w in (1..n).rev() {
-        for &v in &preds[pred_start[w]..pred_start[w + 1]] {
+        for &v in &preds[pred_row(w)] {
             let u = eval(v, &mut ancestor, &mut label, &semi);
             if semi[u as usize] < semi[w] {
                 semi[w] = semi[u as usize];
@@ -217,7 +223,7 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
             idom[w] = idom[idom[w] as usize];
         }
     }
-    drop((preds, pred_start, semi, label, ancestor, bucket_head, bucket_next, parent));
+    drop((preds, pred_end, semi, label, ancestor, bucket_head, bucket_next, parent));
 
     // Children come after their dominator in depth-first order, so one
     // backwards pass adds every subtree into its parent.

@@ -388,7 +388,8 @@ impl<R: Read> Parser<'_, '_, R> {
     }
 
     fn locations(&mut self, l: &Layout, raw: &mut Raw) -> Result<()> {
-        raw.locations = Vec::with_capacity(self.capacity(None, 2 * l.location_fields as u64).min(1 << 20));
+        // No claimed count to go by: start small and let the vector grow.
+        raw.locations = Vec::with_capacity(self.capacity(None, 2 * l.location_fields as u64).min(1 << 12));
         let width = l.node_fields as u64;
         let mut current = [0u64; 4];
         self.records(
@@ -419,8 +420,8 @@ impl<R: Read> Parser<'_, '_, R> {
     }
 
     fn strings(&mut self, out: &mut Strings) -> Result<()> {
-        // Each string takes at least three bytes (`"",`).
-        let cap = self.capacity(None, 3).min(1 << 24);
+        // No claimed count to go by: start small and let the vector grow.
+        let cap = self.capacity(None, 3).min(1 << 12);
         out.starts = Vec::with_capacity(cap);
         if self.r.begin(b'[', b']')? {
             return Ok(());
@@ -456,6 +457,10 @@ fn finish(l: Layout, raw: Raw, end: u64) -> Result<HeapSnapshot> {
         && claimed != edges as u64
     {
         return fail(format!("the header claims {claimed} edges but the edges array holds {edges}"));
+    }
+    // The dominator tree indexes edges plus one extra root edge per node in u32.
+    if nodes as u64 + edges as u64 >= u64::from(u32::MAX) {
+        return fail(format!("{nodes} nodes and {edges} edges are more than leaklint can index (2^32 - 1)"));
     }
     let mut first_edge = Vec::with_capacity(nodes + 1);
     let mut total: u64 = 0;
