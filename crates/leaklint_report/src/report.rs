@@ -265,6 +265,80 @@ mod tests {
         assert_eq!(report.files_checked(), 3);
     }
 
+    fn evidence(group: &str, count_growth: i64) -> HeapEvidence {
+        HeapEvidence {
+            group: group.into(),
+            matched_by: vec!["test".into()],
+            count_growth,
+            retained_size: 100,
+            size_delta: 0,
+            snapshots: 2,
+            location: None,
+            retainer_path: String::new(),
+        }
+    }
+
+    #[test]
+    fn heap_evidence_ranks_findings_and_files_and_survives_quiet() {
+        let a = FileResult::new(
+            "src/a.js",
+            "0123456789",
+            vec![diagnostic("r", Severity::Error, 1), diagnostic("r", Severity::Warning, 2)],
+        );
+        let b = FileResult::new(
+            "src/b.js",
+            "0123456789",
+            vec![
+                diagnostic("r", Severity::Error, 1),
+                diagnostic("r", Severity::Error, 2),
+                diagnostic("r", Severity::Warning, 3),
+                diagnostic("r", Severity::Error, 4),
+            ],
+        );
+        let report =
+            Report::new(2, vec![a, b], vec![]).with_heap_evidence(|file, d| match (file.path(), d.span.start) {
+                ("src/a.js", 2) => Some(evidence("weak", 5)),
+                ("src/b.js", 3) => Some(evidence("strong", 50)),
+                ("src/b.js", 4) => Some(evidence("middle", 20)),
+                _ => None,
+            });
+        let order = |report: &Report| -> Vec<(String, u32, Option<String>)> {
+            report
+                .results()
+                .iter()
+                .flat_map(|f| {
+                    f.diagnostics()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| (f.path().to_owned(), d.span.start, f.evidence(i).map(|e| e.group.clone())))
+                })
+                .collect()
+        };
+        let e = |g: &str| Some(g.to_owned());
+        // Evidence first, strongest first; the rest keep their order after it.
+        assert_eq!(
+            order(&report),
+            [
+                ("src/b.js".into(), 3, e("strong")),
+                ("src/b.js".into(), 4, e("middle")),
+                ("src/b.js".into(), 1, None),
+                ("src/b.js".into(), 2, None),
+                ("src/a.js".into(), 2, e("weak")),
+                ("src/a.js".into(), 1, None),
+            ]
+        );
+        // --quiet drops warnings together with their evidence, keeping the rest aligned.
+        assert_eq!(
+            order(&report.errors_only()),
+            [
+                ("src/b.js".into(), 4, e("middle")),
+                ("src/b.js".into(), 1, None),
+                ("src/b.js".into(), 2, None),
+                ("src/a.js".into(), 1, None),
+            ]
+        );
+    }
+
     #[test]
     fn orders_file_errors_by_path_then_line() {
         let report = Report::new(
