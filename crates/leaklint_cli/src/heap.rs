@@ -58,7 +58,7 @@ pub enum HeapFormat {
 pub fn run(args: &HeapArgs) -> ExitCode {
     let result = match &args.command {
         HeapCommand::Summary(a) => run_summary(a),
-        HeapCommand::Diff(a) => load_diff(&a.snapshots).map(|diff| render_diff(&diff, a)),
+        HeapCommand::Diff(a) => load_diff(&a.snapshots, a.top).map(|diff| render_diff(&diff, a)),
     };
     match result {
         Ok(out) => {
@@ -145,7 +145,7 @@ fn run_summary(args: &SummaryArgs) -> Result<String, String> {
 
 /// Load 1–3 snapshots and diff them; only the last one is kept whole, the
 /// others are reduced to their object ids as soon as they are read.
-pub fn load_diff(paths: &[PathBuf]) -> Result<Diff, String> {
+pub fn load_diff(paths: &[PathBuf], paths_for: usize) -> Result<Diff, String> {
     let (analysed_path, earlier) = paths.split_last().ok_or("no snapshot given")?;
     let mut ids: Vec<ObjectIds> = Vec::new();
     for (index, path) in earlier.iter().enumerate() {
@@ -155,12 +155,15 @@ pub fn load_diff(paths: &[PathBuf]) -> Result<Diff, String> {
     }
     let snapshot = load(analysed_path)?;
     let analysis = Analysis::new(&snapshot);
-    Ok(match ids.as_slice() {
-        [] => leaklint_heap::diff(&ObjectIds::empty(), None, &snapshot, &analysis),
-        [base] => leaklint_heap::diff(base, None, &snapshot, &analysis),
-        [base, target] => leaklint_heap::diff(base, Some(target), &snapshot, &analysis),
+    let mut diff = match ids.as_slice() {
+        [] => leaklint_heap::diff(&ObjectIds::empty(), None, &snapshot, &analysis, paths_for),
+        [base] => leaklint_heap::diff(base, None, &snapshot, &analysis, paths_for),
+        [base, target] => leaklint_heap::diff(base, Some(target), &snapshot, &analysis, paths_for),
         _ => return Err(format!("at most 3 snapshots can be compared, got {}", paths.len())),
-    })
+    };
+    // A single snapshot is diffed against nothing; say so.
+    diff.snapshots = paths.len() as u8;
+    Ok(diff)
 }
 
 fn group_label(row: &GrowthRow) -> String {
@@ -260,8 +263,10 @@ fn signed_bytes(delta: i64) -> String {
     format!("{sign}{}", format_bytes(delta.unsigned_abs()))
 }
 
-/// How many of the top growing groups a finding is matched against.
-const GROUPS_MATCHED: usize = leaklint_heap::PATHS_FOR_TOP;
+/// How many of the top growing groups a finding is matched against (all get
+/// a retainer path). Generous: with one snapshot every group "grows", and a
+/// small leaking class can rank low by retained size.
+const GROUPS_MATCHED: usize = 2000;
 
 /// `check --heap`: read 1–3 snapshots and attach their evidence. No
 /// snapshots: the report as it is.
@@ -272,7 +277,7 @@ pub fn attach_from_files(report: Report, snapshots: &[PathBuf], cwd: Option<&Pat
     if snapshots.len() > 3 {
         return Err(format!("--heap takes 1 to 3 snapshots (BASE TARGET FINAL), got {}", snapshots.len()));
     }
-    Ok(attach_evidence(report, &load_diff(snapshots)?, cwd))
+    Ok(attach_evidence(report, &load_diff(snapshots, GROUPS_MATCHED)?, cwd))
 }
 
 /// Attach heap evidence to the findings of `report` (see `check --heap`).

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap()
 }
 
 /// Snapshots of `server` after 40 requests per phase: [base, target, final].
@@ -90,6 +90,16 @@ fn heap_diff_and_summary_name_the_leak() {
     let edges: Vec<&str> =
         top["retainer_path"].as_array().unwrap().iter().map(|s| s["edge"].as_str().unwrap()).collect();
     assert!(edges.contains(&"visits"), "{edges:?}");
+
+    // One snapshot: counts instead of growth (5 warm-up + 40 requests), in SARIF's property bag.
+    let output =
+        leaklint(&[os("check"), os("fixtures/heap"), os("--heap"), target.as_os_str(), os("--format"), os("sarif")]);
+    let sarif = json(&output);
+    let first = &sarif["runs"][0]["results"][0];
+    assert_eq!(first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "fixtures/heap/map-server.js");
+    let evidence = &first["properties"]["heapEvidence"];
+    assert_eq!((evidence["group"].as_str(), evidence["count_growth"].as_i64()), (Some("Visit"), Some(45)), "{first:#}");
+    assert_eq!(evidence["snapshots"], 1);
 
     let output = leaklint(&[os("heap"), os("summary"), target.as_os_str(), os("--format"), os("json")]);
     let summary = json(&output);

@@ -332,7 +332,7 @@ pub struct PackageRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Diff {
-    /// 2 (BASE TARGET) or 3 (BASE TARGET FINAL).
+    /// 2 (BASE TARGET) or 3 (BASE TARGET FINAL); callers diffing one snapshot against nothing set 1.
     pub snapshots: u8,
     /// Growing groups first: user code before engine internals, held by the
     /// program before held by compiled code, steady growth
@@ -342,13 +342,17 @@ pub struct Diff {
     pub packages: Vec<PackageRow>,
 }
 
-/// How many of the top growing groups get a retainer path.
-pub const PATHS_FOR_TOP: usize = 25;
-
 /// Compare `analysed` (TARGET with two snapshots, FINAL with three) against
 /// BASE (built with [`ObjectIds::of`]); with three, `leaked_from` is TARGET (either constructor): objects new in it and still in
-/// `analysed` are the leak candidates.
-pub fn diff(base: &ObjectIds, leaked_from: Option<&ObjectIds>, s: &HeapSnapshot, a: &Analysis) -> Diff {
+/// `analysed` are the leak candidates. The first `paths_for` groups in rank
+/// order get a retainer path.
+pub fn diff(
+    base: &ObjectIds,
+    leaked_from: Option<&ObjectIds>,
+    s: &HeapSnapshot,
+    a: &Analysis,
+    paths_for: usize,
+) -> Diff {
     let grouping = group(s, true);
     let mut rows: Vec<GrowthRow> = grouping
         .keys
@@ -442,7 +446,7 @@ pub fn diff(base: &ObjectIds, leaked_from: Option<&ObjectIds>, s: &HeapSnapshot,
             .then(rx.class.cmp(&ry.class))
             .then(rx.function.cmp(&ry.function))
     });
-    for &i in order.iter().take(PATHS_FOR_TOP) {
+    for &i in order.iter().take(paths_for) {
         if rows[i].growth() > 0
             && let Some((_, node)) = representative[i]
         {

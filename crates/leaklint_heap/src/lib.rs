@@ -13,8 +13,8 @@ mod snapshot;
 pub use analysis::{Analysis, ROOT, SYSTEM_DISTANCE_BASE};
 pub use error::{HeapError, Result};
 pub use groups::{
-    ClassRow, Diff, GrowthRow, ObjectIds, PATHS_FOR_TOP, PackageRow, PathStep, SourceLocation, diff, package_of,
-    retainer_path, summary,
+    ClassRow, Diff, GrowthRow, ObjectIds, PackageRow, PathStep, SourceLocation, diff, package_of, retainer_path,
+    summary,
 };
 pub use parse::parse;
 pub use snapshot::{ClassName, EdgeKind, EdgeName, HeapSnapshot, Location, NodeKind};

@@ -150,7 +150,7 @@ fn locations_resolve_script_names_through_the_shared_function_info() {
     let a = Analysis::new(&s);
     assert_eq!(a.script_name(42), Some("/app/node_modules/@acme/queue/lib/index.js"));
     let empty = ObjectIds::empty();
-    let diff = leaklint_heap::diff(&empty, None, &s, &a);
+    let diff = leaklint_heap::diff(&empty, None, &s, &a, 10);
     let closure = diff.groups.iter().find(|g| g.class == "(closure)").unwrap();
     let location = closure.location.as_ref().unwrap();
     assert_eq!((location.line, location.column), (10, 5));
@@ -170,7 +170,7 @@ fn two_snapshot_diff_counts_new_and_deleted_by_id() {
     nodes.push(("object", "Bar", 23, 1000, vec![]));
     let target = read(&write(&SEVEN, &TYPES, &nodes, &[])).unwrap();
     let a = Analysis::new(&target);
-    let diff = leaklint_heap::diff(&ObjectIds::of(&base), None, &target, &a);
+    let diff = leaklint_heap::diff(&ObjectIds::of(&base), None, &target, &a, 10);
     let bar = diff.groups.iter().find(|g| g.class == "Bar").unwrap();
     assert_eq!((bar.new_count, bar.deleted_count, bar.count_delta), (2, 1, 1));
     assert_eq!(bar.size_delta, 1000);

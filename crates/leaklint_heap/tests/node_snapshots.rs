@@ -33,13 +33,13 @@ fn diff(dir: &Path, three: bool) -> Diff {
     let target_snapshot = read_file(&dir.join("target.heapsnapshot"), None).unwrap();
     if !three {
         let analysis = Analysis::new(&target_snapshot);
-        return leaklint_heap::diff(&base, None, &target_snapshot, &analysis);
+        return leaklint_heap::diff(&base, None, &target_snapshot, &analysis, 10);
     }
     let target = ObjectIds::ids_of(&target_snapshot);
     drop(target_snapshot);
     let last = read_file(&dir.join("final.heapsnapshot"), None).unwrap();
     let analysis = Analysis::new(&last);
-    leaklint_heap::diff(&base, Some(&target), &last, &analysis)
+    leaklint_heap::diff(&base, Some(&target), &last, &analysis, 10)
 }
 
 fn top(diff: &Diff) -> &GrowthRow {
