@@ -7,8 +7,14 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+/// The workspace root, whether this package is the root itself or lives in crates/leaklint_cli.
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap()
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap();
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("fixtures/heap").is_dir())
+        .expect("fixtures/heap in the workspace")
+        .to_path_buf()
 }
 
 /// Snapshots of `server` after 40 requests per phase: [base, target, final].
