@@ -12,7 +12,7 @@ use serde_json::Value;
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).canonicalize().unwrap()
 }
 
 #[test]

@@ -60,10 +60,19 @@ fn project(files: &[(&str, &str)]) -> Tree {
     project
 }
 
+/// Where cargo and rustup keep their state, taken before `HOME` is replaced.
+fn toolchain_env() -> Vec<(&'static str, OsString)> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let cargo_home = std::env::var_os("CARGO_HOME").unwrap_or_else(|| home.join(".cargo").into());
+    let rustup_home = std::env::var_os("RUSTUP_HOME").unwrap_or_else(|| home.join(".rustup").into());
+    vec![("CARGO_HOME", cargo_home), ("RUSTUP_HOME", rustup_home)]
+}
+
 /// `pre-commit try-repo HOOKS HOOK_ID --all-files` in `project`, with the
 /// `leaklint` cargo built for these tests first on PATH and a private cache.
 fn try_repo(hooks: &Tree, hook_id: &str, project: &Tree) -> Output {
     let cache = Tree::new();
+
     let leaklint_dir = Path::new(env!("CARGO_BIN_EXE_leaklint")).parent().unwrap().to_path_buf();
     let path = std::env::join_paths(
         std::iter::once(leaklint_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
@@ -72,6 +81,7 @@ fn try_repo(hooks: &Tree, hook_id: &str, project: &Tree) -> Output {
     Command::new(pre_commit())
         .args([OsString::from("try-repo"), hooks.path().into(), hook_id.into(), "--all-files".into()])
         .current_dir(project.path())
+        .envs(toolchain_env())
         .env("PATH", path)
         .env("PRE_COMMIT_HOME", cache.path())
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -119,4 +129,39 @@ fn installed_binary_hook_skips_files_of_other_types() {
     let output = try_repo(&hook_repo(), "leaklint-system", &project(&[("notes.txt", LEAK), ("data.json", "{}\n")]));
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("no files to check"), "{}", describe(&output));
+}
+
+/// `pre-commit try-repo <this repository> leaklint --all-files` in `project`:
+/// pre-commit clones this repository and runs `cargo install --path .` on it,
+/// then runs the `leaklint` it built (its own `bin/` comes first on PATH).
+fn run_rust_hook(project: &Tree, cache: &Tree) -> Output {
+    Command::new(pre_commit())
+        .args([OsString::from("try-repo"), workspace_root().into(), "leaklint".into(), "--all-files".into()])
+        .current_dir(project.path())
+        .envs(toolchain_env())
+        // Under target/, so reruns are incremental; the first build is a full release build
+        // (about 3 minutes on two cores). Thin LTO only slows it down.
+        .env("CARGO_TARGET_DIR", workspace_root().join("target/pre-commit-hook"))
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("PRE_COMMIT_HOME", cache.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", cache.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("pre-commit runs")
+}
+
+/// The `language: rust` hook builds leaklint from source and runs it: 0 on clean code, 1 on a leak.
+#[test]
+fn rust_hook_builds_leaklint_from_source_and_runs_it() {
+    let cache = Tree::new();
+    let output = run_rust_hook(&project(&[("src/clean.ts", CLEAN), ("src/clean.mts", CLEAN)]), &cache);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    // try-repo installs into a store of its own, so this proves the rust environment was built.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Installing environment"), "{}", describe(&output));
+
+    let output = run_rust_hook(&project(&[("src/leak.cts", LEAK)]), &cache);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Found 1 error"), "{}", describe(&output));
 }

@@ -32,13 +32,15 @@ fn factory_of(call: &Call, extra: &[leaklint_core::FactorySpec]) -> Option<(Stri
             && f.export == import.export
             && (!f.needs_dynamic_argument || matches!(call.args.first(), Some(Arg::Dynamic)))
     });
+    // As written, with the package it comes from: "`new Ajv()` (from `ajv`)".
+    let what = format!("`{}{}()` (from `{}`)", if call.is_new { "new " } else { "" }, call.callee, import.module);
     if let Some(f) = builtin {
-        return Some((format!("{}` from `{}", f.export, f.package), f.why.to_string()));
+        return Some((what, f.why.to_string()));
     }
     extra
         .iter()
         .find(|f| is_package(&import.module, &f.package) && f.export == import.export)
-        .map(|f| (format!("{}` from `{}", f.export, f.package), f.why.clone()))
+        .map(|f| (what, f.why.clone()))
 }
 
 /// `someAjv.compile({ ...schema })`: Ajv caches each compiled schema by the schema
@@ -101,7 +103,7 @@ impl Rule for NoPerCallConstruction {
             }
             ctx.report(Finding {
                 span: Span::new(call.span.start, call.callee_span.end),
-                message: format!("`{what}` is built {}", how_often(func)),
+                message: format!("{what} is built {}", how_often(func)),
                 label: format!("a new `{}` {}", call.callee, func.lifetime.describe()),
                 related,
                 help: format!(

@@ -66,12 +66,12 @@ pub const TIME_FILTER: (&str, &str) = (r"Finished in [0-9.]+m?s", "Finished in [
 
 /// The workspace's `fixtures/` directory.
 pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
 /// The workspace root (where `leaklint check fixtures` is run from).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A directory of files for one test.
