@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
-use leaklint_core::{Diagnostic, LineIndex, Severity, SyntaxError};
+use leaklint_core::{Diagnostic, LineIndex, RuleMeta, Severity, SyntaxError};
 use leaklint_files::{FileError, discover, read_source};
 use leaklint_report::{FailureKind, FileErrorOut, FileResult, Report, display_path};
 use rayon::prelude::*;
@@ -38,7 +38,11 @@ pub fn core_analyzer(
 /// `leaklint check` up to the report: configuration, files or stdin, fixes.
 /// Notes go to stderr here; a broken configuration or unreadable stdin is
 /// reported and becomes exit status 2.
-pub fn run_analysis(args: &CheckArgs, pool: &rayon::ThreadPool, cwd: Option<&Path>) -> Result<Report, ExitStatus> {
+pub fn run_analysis(
+    args: &CheckArgs,
+    pool: &rayon::ThreadPool,
+    cwd: Option<&Path>,
+) -> Result<(Report, Vec<&'static RuleMeta>), ExitStatus> {
     let resolver = ConfigResolver::new(args.config.as_deref()).map_err(config_failure)?;
     let report_unused = match (args.report_unused_disable_directives, args.report_unused_disable_directives_severity) {
         (_, Some(DirectiveSeverity::Warn)) => Some(Severity::Warning),
@@ -63,7 +67,7 @@ pub fn run_analysis(args: &CheckArgs, pool: &rayon::ThreadPool, cwd: Option<&Pat
     for note in &outcome.notes {
         let _ = writeln!(stderr, "{note}");
     }
-    Ok(outcome.report)
+    Ok((outcome.report, outcome.rules_run))
 }
 
 fn config_failure(err: ConfigError) -> ExitStatus {
@@ -82,6 +86,17 @@ pub struct Settings<'a> {
 pub struct CheckOutcome {
     pub report: Report,
     pub notes: Vec<String>,
+    /// Every rule some checked file ran (configuration can differ per file), by id.
+    pub rules_run: Vec<&'static RuleMeta>,
+}
+
+/// The rules any of `configs` runs, sorted by id, each once.
+fn rules_run<'c>(configs: impl IntoIterator<Item = &'c ResolvedConfig>) -> Vec<&'static RuleMeta> {
+    let mut metas: Vec<&'static RuleMeta> =
+        configs.into_iter().flat_map(|config| config.rules.iter().map(|active| active.rule.meta())).collect();
+    metas.sort_by_key(|meta| meta.id);
+    metas.dedup_by_key(|meta| meta.id);
+    metas
 }
 
 /// Check `paths` with `analyze` on the current rayon pool. Never stops early
@@ -137,7 +152,8 @@ pub fn check_paths(
     if files_checked == 0 && file_errors.is_empty() {
         notes.push("note: no JavaScript or TypeScript files to check".to_string());
     }
-    Ok(CheckOutcome { report: Report::new(files_checked, results, file_errors), notes })
+    let rules_run = rules_run(files.iter().map(|(_, config)| &**config));
+    Ok(CheckOutcome { report: Report::new(files_checked, results, file_errors), notes, rules_run })
 }
 
 /// Check `source` (read from stdin) as if it were the file at `path`.
@@ -152,7 +168,7 @@ pub fn check_stdin(
     let display = display_path(path, cwd);
     if config.is_ignored(path) {
         let notes = vec![ignored_note(&display, &config)];
-        return Ok(CheckOutcome { report: Report::new(0, Vec::new(), Vec::new()), notes });
+        return Ok(CheckOutcome { report: Report::new(0, Vec::new(), Vec::new()), notes, rules_run: Vec::new() });
     }
     let outcome = check_file(path, display, || Ok(source), &config, false, analyze);
     let (results, errors) = match outcome.result {
@@ -160,7 +176,11 @@ pub fn check_stdin(
         Err(error) => (Vec::new(), vec![error]),
     };
     let checked = usize::from(errors.is_empty());
-    Ok(CheckOutcome { report: Report::new(checked, results, errors), notes: outcome.notes })
+    Ok(CheckOutcome {
+        report: Report::new(checked, results, errors),
+        notes: outcome.notes,
+        rules_run: rules_run([&*config]),
+    })
 }
 
 /// Whether `path` was named on the command line rather than found by walking.

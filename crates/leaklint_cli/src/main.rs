@@ -44,8 +44,8 @@ fn run_check(args: &CheckArgs) -> ExitStatus {
         }
     };
     let cwd = std::env::current_dir().ok();
-    let report = match run_analysis(args, &pool, cwd.as_deref()) {
-        Ok(report) => report,
+    let (report, rules_run) = match run_analysis(args, &pool, cwd.as_deref()) {
+        Ok(outcome) => outcome,
         Err(status) => return status,
     };
     let report = match heap::attach_from_files(report, &args.heap, cwd.as_deref()) {
@@ -81,8 +81,8 @@ fn run_check(args: &CheckArgs) -> ExitStatus {
         }
         OutputFormat::Json => render_json(&shown, version),
         OutputFormat::Sarif => {
-            let metas: Vec<_> = leaklint_rules::all_rules().iter().map(|r| r.meta()).collect();
-            let sarif = render_sarif(&shown, &metas, version);
+            // `rules[]` lists the rules that ran: configuration may turn some off.
+            let sarif = render_sarif(&shown, &rules_run, version);
             if sarif.omitted_results > 0 {
                 eprintln!(
                     "warning: {} findings were left out of the SARIF output to stay within GitHub's upload limits \

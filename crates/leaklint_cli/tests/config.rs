@@ -49,7 +49,8 @@ fn leaklint_stdin(tree: &Tree, args: &[&str], input: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run leaklint");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    // leaklint may exit before reading (a usage error); a closed pipe is then expected.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     let output = child.wait_with_output().unwrap();
     Run {
         code: output.status.code().unwrap(),
@@ -301,4 +302,29 @@ fn without_the_flag_files_are_never_written() {
     let run = tree.check(&["--report-unused-disable-directives"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(fs::read_to_string(tree.join("a.js")).unwrap(), source);
+}
+
+/// SARIF's `rules[]` lists the rules that ran: one turned off in the configuration is not there.
+#[test]
+fn sarif_lists_only_the_rules_that_ran() {
+    let tree = Tree::new();
+    tree.write("server.js", LEAKY);
+    tree.write(".leaklintrc.json", r#"{ "rules": { "no-listener-leak": "off" } }"#);
+    let run = leaklint(tree.path(), &["check", "--format", "sarif", "server.js"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    let ids: Vec<&str> = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"no-unbounded-collection"), "{ids:?}");
+    assert!(!ids.contains(&"no-listener-leak"), "{ids:?}");
+    assert_eq!(ids.len(), leaklint_rules_count() - 1, "{ids:?}");
+}
+
+/// How many rules `leaklint rules --format json` lists.
+fn leaklint_rules_count() -> usize {
+    let run = leaklint(std::path::Path::new("."), &["rules", "--format", "json"]);
+    run.json().as_array().map(Vec::len).or_else(|| run.json()["rules"].as_array().map(Vec::len)).unwrap()
 }
