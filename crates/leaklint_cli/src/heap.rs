@@ -77,6 +77,14 @@ pub fn run(args: &HeapArgs) -> ExitCode {
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
 fn load(path: &Path) -> Result<HeapSnapshot, String> {
+    with_progress(path, |tick| leaklint_heap::read_file(path, Some(tick)))
+}
+
+/// Run `read` with a progress bar for large files on a terminal.
+fn with_progress<T>(
+    path: &Path,
+    read: impl FnOnce(&mut dyn FnMut(u64)) -> leaklint_heap::Result<T>,
+) -> Result<T, String> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let bar = if io::stderr().is_terminal() && size >= PROGRESS_MIN_BYTES {
         let bar = indicatif::ProgressBar::new(size);
@@ -93,7 +101,7 @@ fn load(path: &Path) -> Result<HeapSnapshot, String> {
             bar.set_position(read);
         }
     };
-    let result = leaklint_heap::read_file(path, Some(&mut tick));
+    let result = read(&mut tick);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -149,9 +157,9 @@ pub fn load_diff(paths: &[PathBuf], paths_for: usize) -> Result<Diff, String> {
     let (analysed_path, earlier) = paths.split_last().ok_or("no snapshot given")?;
     let mut ids: Vec<ObjectIds> = Vec::new();
     for (index, path) in earlier.iter().enumerate() {
-        let snapshot = load(path)?;
         // BASE needs groups and sizes (for deleted objects); TARGET only its ids.
-        ids.push(if index == 0 { ObjectIds::of(&snapshot) } else { ObjectIds::ids_of(&snapshot) });
+        // Neither needs its edges, which are most of the file.
+        ids.push(with_progress(path, |tick| leaklint_heap::read_object_ids(path, Some(tick), index == 0))?);
     }
     let snapshot = load(analysed_path)?;
     let analysis = Analysis::new(&snapshot);

@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::snapshot::{ClassName, EdgeKind, HeapSnapshot, Location, NodeKind};
+use crate::snapshot::{ClassName, Column, EdgeKind, HeapSnapshot, Location, NodeKind};
 
 /// What objects are grouped by: DevTools' class name, and for closures
 /// (when split) the function name and where it is defined, so each
@@ -205,38 +205,60 @@ pub fn summary(s: &HeapSnapshot, a: &Analysis) -> Vec<ClassRow> {
 /// The object ids of a snapshot with each object's group and size: all a
 /// diff needs of the snapshots it does not analyse, so those can be dropped.
 pub struct ObjectIds {
-    /// Sorted by id.
-    objects: Vec<(u64, u32, u64)>,
-    /// Sorted ids, when built by [`ObjectIds::ids_of`] (then `objects` is empty).
-    ids_only: Vec<u64>,
+    /// Sorted.
+    ids: Column,
+    /// In the order of `ids`, when built by [`ObjectIds::of`] (empty from
+    /// [`ObjectIds::ids_of`]): each object's group and self size.
+    groups: Vec<u32>,
+    sizes: Column,
     keys: Vec<GroupKey>,
+}
+
+/// Node indexes sorted by object id. Ids that fit 32 bits (V8's do) are
+/// sorted packed with their node into one u64, several times faster than
+/// sorting by a key looked up per comparison.
+pub(crate) fn nodes_by_id(s: &HeapSnapshot) -> Vec<u32> {
+    let n = s.node_count() as u32;
+    match &s.node_id {
+        Column::Narrow(ids) => {
+            let mut packed: Vec<u64> =
+                ids.iter().zip(0..n).map(|(&id, node)| u64::from(id) << 32 | u64::from(node)).collect();
+            packed.sort_unstable();
+            packed.into_iter().map(|p| p as u32).collect()
+        }
+        Column::Wide(_) => {
+            let mut order: Vec<u32> = (0..n).collect();
+            order.sort_unstable_by_key(|&node| s.id(node));
+            order
+        }
+    }
 }
 
 impl ObjectIds {
     pub fn of(s: &HeapSnapshot) -> Self {
         let grouping = group(s, true);
-        let mut objects: Vec<(u64, u32, u64)> =
-            (0..s.node_count() as u32).map(|n| (s.id(n), grouping.of_node[n as usize], s.self_size(n))).collect();
-        objects.sort_unstable_by_key(|o| o.0);
-        Self { objects, ids_only: Vec::new(), keys: grouping.keys }
+        let order = nodes_by_id(s);
+        let groups = order.iter().map(|&n| grouping.of_node[n as usize]).collect();
+        drop(grouping.of_node);
+        let sizes = s.node_self_size.gather(&order);
+        Self { ids: s.node_id.gather(&order), groups, sizes, keys: grouping.keys }
     }
 
     /// Only the ids (no groups or sizes): enough for TARGET in a
     /// three-snapshot diff, at a third of the memory.
     pub fn ids_of(s: &HeapSnapshot) -> Self {
-        let mut ids: Vec<u64> = (0..s.node_count() as u32).map(|n| s.id(n)).collect();
-        ids.sort_unstable();
-        Self { objects: Vec::new(), ids_only: ids, keys: Vec::new() }
+        let ids = s.node_id.gather(&nodes_by_id(s));
+        Self { ids, groups: Vec::new(), sizes: Column::default(), keys: Vec::new() }
     }
 
     /// No objects: diffing against it treats every object as new, which is
     /// how a single snapshot is read (counts instead of growth).
     pub fn empty() -> Self {
-        Self { objects: Vec::new(), ids_only: Vec::new(), keys: Vec::new() }
+        Self { ids: Column::default(), groups: Vec::new(), sizes: Column::default(), keys: Vec::new() }
     }
 
     pub fn len(&self) -> usize {
-        self.objects.len() + self.ids_only.len()
+        self.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -247,7 +269,7 @@ impl ObjectIds {
     /// the nodes of `s` sorted by id.
     fn membership(&self, by_id: &[u32], s: &HeapSnapshot) -> Vec<bool> {
         let mut found = vec![false; by_id.len()];
-        let mut mine = self.ids_only.iter().copied().chain(self.objects.iter().map(|o| o.0)).peekable();
+        let mut mine = self.ids.iter().peekable();
         for &node in by_id {
             let id = s.id(node);
             while mine.next_if(|&m| m < id).is_some() {}
@@ -257,7 +279,7 @@ impl ObjectIds {
     }
 
     pub fn contains(&self, id: u64) -> bool {
-        self.ids_only.binary_search(&id).is_ok() || self.objects.binary_search_by_key(&id, |o| o.0).is_ok()
+        self.ids.binary_search(id)
     }
 }
 
@@ -367,8 +389,7 @@ pub fn diff(
     let mut locations: Vec<Option<Location>> = grouping.keys.iter().map(|k| k.location).collect();
     // Membership by merging sorted id lists: one pass each instead of a
     // binary search per object.
-    let mut by_id: Vec<u32> = (0..s.node_count() as u32).collect();
-    by_id.sort_unstable_by_key(|&n| s.id(n));
+    let by_id = nodes_by_id(s);
     let in_base = base.membership(&by_id, s);
     let in_target = leaked_from.map(|t| t.membership(&by_id, s));
     for node in 0..s.node_count() as u32 {
@@ -404,10 +425,9 @@ pub fn diff(
             }
         }
     }
-    let alive: Vec<u64> = by_id.iter().map(|&n| s.id(n)).collect();
-    drop(by_id);
-    let mut alive = alive.into_iter().peekable();
-    for &(id, g, size) in &base.objects {
+    let mut alive = by_id.iter().map(|&n| s.id(n)).peekable();
+    for (i, &g) in base.groups.iter().enumerate() {
+        let id = base.ids.get(i);
         while alive.next_if(|&a| a < id).is_some() {}
         if alive.peek() == Some(&id) {
             continue;
@@ -422,7 +442,7 @@ pub fn diff(
             locations.push(key.location);
         }
         rows[at].deleted_count += 1;
-        rows[at].freed_size += size;
+        rows[at].freed_size += base.sizes.get(i);
     }
     for (i, row) in rows.iter_mut().enumerate() {
         if let Some((_, node)) = representative[i] {

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use crate::error::{HeapError, Result};
 use crate::reader::Reader;
-use crate::snapshot::{EdgeKind, HeapSnapshot, Location, NodeKind, Strings};
+use crate::snapshot::{Column, EdgeKind, HeapSnapshot, Location, NodeKind, Strings};
 
 /// Largest header (`"snapshot": {...}`) accepted; real ones are about 1 KB.
 const MAX_HEADER_BYTES: u64 = 1 << 20;
@@ -18,8 +18,29 @@ const UNKNOWN_SIZE_CAP: u64 = 1 << 16;
 /// known (a file): claimed counts never pre-allocate more than it could hold.
 /// `progress` is called with the number of bytes read so far.
 pub fn parse<R: Read>(input: R, size_hint: Option<u64>, progress: Option<&mut dyn FnMut(u64)>) -> Result<HeapSnapshot> {
+    parse_keeping(input, size_hint, progress, Keep::Graph)
+}
+
+/// How much of a snapshot to keep. Every mode validates the whole input the
+/// same way (same errors); the smaller ones just store less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Everything: nodes, edges, locations, strings.
+    Graph,
+    /// Nodes, locations and strings, no edges: enough to group objects.
+    Objects,
+    /// Node ids only (plus the names, locations and string count the checks need).
+    Ids,
+}
+
+pub(crate) fn parse_keeping<R: Read>(
+    input: R,
+    size_hint: Option<u64>,
+    progress: Option<&mut dyn FnMut(u64)>,
+    keep: Keep,
+) -> Result<HeapSnapshot> {
     let mut r = Reader::new(input, progress);
-    Parser { r: &mut r, size_hint }.snapshot()
+    Parser { r: &mut r, size_hint, keep }.snapshot()
 }
 
 #[derive(Debug)]
@@ -80,14 +101,23 @@ struct Layout {
 struct Parser<'a, 'p, R> {
     r: &'a mut Reader<'p, R>,
     size_hint: Option<u64>,
+    keep: Keep,
 }
 
 struct Raw {
     node_type: Vec<u8>,
     node_name: Vec<u32>,
-    node_id: Vec<u64>,
-    node_self_size: Vec<u64>,
+    node_id: Column,
+    node_self_size: Column,
     node_edge_count: Vec<u32>,
+    /// Without kept edges: the nodes' edge counts added up, the number of
+    /// edges, and the values that broke the running maximum (edge index and
+    /// string, edge target), so `finish` reports the same first offender as
+    /// with the columns.
+    edge_count_sum: u64,
+    edges_seen: u64,
+    name_records: Vec<(u32, u32)>,
+    target_records: Vec<u32>,
     edge_type: Vec<u8>,
     edge_name: Vec<u32>,
     /// V8's field offsets until validated, then node indexes.
@@ -112,9 +142,13 @@ impl<R: Read> Parser<'_, '_, R> {
         let mut raw = Raw {
             node_type: Vec::new(),
             node_name: Vec::new(),
-            node_id: Vec::new(),
-            node_self_size: Vec::new(),
+            node_id: Column::default(),
+            node_self_size: Column::default(),
             node_edge_count: Vec::new(),
+            edge_count_sum: 0,
+            edges_seen: 0,
+            name_records: Vec::new(),
+            target_records: Vec::new(),
             edge_type: Vec::new(),
             edge_name: Vec::new(),
             edge_to: Vec::new(),
@@ -143,7 +177,8 @@ impl<R: Read> Parser<'_, '_, R> {
                     self.locations(layout, &mut raw)?;
                 }
                 "strings" => {
-                    self.strings(&mut raw.strings)?;
+                    let keep_text = self.keep != Keep::Ids;
+                    self.strings(&mut raw.strings, keep_text)?;
                     seen.2 = true;
                 }
                 _ => self.r.skip_value()?,
@@ -162,7 +197,7 @@ impl<R: Read> Parser<'_, '_, R> {
                 return Err(HeapError::new(end, format!("not a heap snapshot: no `{name}` array")));
             }
         }
-        finish(layout, raw, end)
+        finish(layout, raw, end, self.keep)
     }
 
     fn need_layout<'l>(&self, layout: &'l Option<Layout>, section: &str) -> Result<&'l Layout> {
@@ -323,32 +358,46 @@ impl<R: Read> Parser<'_, '_, R> {
     fn nodes(&mut self, l: &Layout, raw: &mut Raw) -> Result<()> {
         // Each node takes at least two bytes ("0,") per field.
         let cap = self.capacity(l.node_count, 2 * l.node_fields as u64);
-        raw.node_type = Vec::with_capacity(cap);
+        let graph = self.keep == Keep::Graph;
+        let objects = self.keep != Keep::Ids;
+        let cap_if = |kept: bool| if kept { cap } else { 0 };
+        raw.node_type = Vec::with_capacity(cap_if(objects));
         raw.node_name = Vec::with_capacity(cap);
-        raw.node_id = Vec::with_capacity(cap);
-        raw.node_self_size = Vec::with_capacity(cap);
-        raw.node_edge_count = Vec::with_capacity(cap);
+        raw.node_id = Column::with_capacity(cap);
+        raw.node_self_size = Column::with_capacity(cap_if(objects));
+        raw.node_edge_count = Vec::with_capacity(cap_if(graph));
         let types = l.node_types.len() as u64;
+        let mut count_sum = 0u64;
         self.records(
             |field, value| {
                 if field == l.node_type {
                     if value >= types {
                         return Err(format!("node type {value} is not in meta.node_types"));
                     }
-                    raw.node_type.push(value as u8);
+                    if objects {
+                        raw.node_type.push(value as u8);
+                    }
                 } else if field == l.node_name {
                     raw.node_name.push(to_u32(value, "node name")?);
                 } else if field == l.node_id {
                     raw.node_id.push(value);
                 } else if field == l.node_self_size {
-                    raw.node_self_size.push(value);
+                    if objects {
+                        raw.node_self_size.push(value);
+                    }
                 } else if field == l.node_edge_count {
-                    raw.node_edge_count.push(to_u32(value, "edge count")?);
+                    let count = to_u32(value, "edge count")?;
+                    if graph {
+                        raw.node_edge_count.push(count);
+                    } else {
+                        count_sum += u64::from(count);
+                    }
                 }
                 Ok(())
             },
             l.node_fields,
         )?;
+        raw.edge_count_sum = count_sum;
         if raw.node_id.len() >= u32::MAX as usize {
             return self.r.error("more nodes than leaklint can index (2^32 - 1)");
         }
@@ -356,32 +405,54 @@ impl<R: Read> Parser<'_, '_, R> {
     }
 
     fn edges(&mut self, l: &Layout, raw: &mut Raw) -> Result<()> {
-        let cap = self.capacity(l.edge_count, 2 * l.edge_fields as u64);
+        let graph = self.keep == Keep::Graph;
+        let cap = if graph { self.capacity(l.edge_count, 2 * l.edge_fields as u64) } else { 0 };
         raw.edge_type = Vec::with_capacity(cap);
         raw.edge_name = Vec::with_capacity(cap);
         raw.edge_to = Vec::with_capacity(cap);
         let types = l.edge_types.len() as u64;
+        let indexed: Vec<bool> = l.edge_types.iter().map(|t| EdgeKind::from_name(t).is_indexed()).collect();
         let width = l.node_fields as u64;
+        let last_field = l.edge_fields - 1;
+        // The current record, for the running maxima when edges are not kept.
+        let (mut ty, mut name, mut to) = (0u8, 0u32, 0u32);
+        let mut seen = 0u64;
         self.records(
             |field, value| {
                 if field == l.edge_type {
                     if value >= types {
                         return Err(format!("edge type {value} is not in meta.edge_types"));
                     }
-                    raw.edge_type.push(value as u8);
+                    ty = value as u8;
                 } else if field == l.edge_name {
-                    raw.edge_name.push(to_u32(value, "edge name")?);
+                    name = to_u32(value, "edge name")?;
                 } else if field == l.edge_to {
                     if value % width != 0 {
                         return Err(format!("edge target {value} is not a node offset (node width {width})"));
                     }
-                    raw.edge_to.push(to_u32(value / width, "edge target")?);
+                    to = to_u32(value / width, "edge target")?;
+                }
+                if field == last_field {
+                    if graph {
+                        raw.edge_type.push(ty);
+                        raw.edge_name.push(name);
+                        raw.edge_to.push(to);
+                    } else {
+                        if !indexed[ty as usize] && raw.name_records.last().is_none_or(|&(_, max)| name > max) {
+                            raw.name_records.push((seen.min(u64::from(u32::MAX)) as u32, name));
+                        }
+                        if raw.target_records.last().is_none_or(|&max| to > max) {
+                            raw.target_records.push(to);
+                        }
+                    }
+                    seen += 1;
                 }
                 Ok(())
             },
             l.edge_fields,
         )?;
-        if raw.edge_to.len() >= u32::MAX as usize {
+        raw.edges_seen = seen;
+        if seen >= u64::from(u32::MAX) {
             return self.r.error("more edges than leaklint can index (2^32 - 1)");
         }
         Ok(())
@@ -419,7 +490,8 @@ impl<R: Read> Parser<'_, '_, R> {
         Ok(())
     }
 
-    fn strings(&mut self, out: &mut Strings) -> Result<()> {
+    /// Without `keep_text`, only the count is kept (every string reads as empty).
+    fn strings(&mut self, out: &mut Strings, keep_text: bool) -> Result<()> {
         // No claimed count to go by: start small and let the vector grow.
         let cap = self.capacity(None, 3).min(1 << 12);
         out.starts = Vec::with_capacity(cap);
@@ -430,7 +502,9 @@ impl<R: Read> Parser<'_, '_, R> {
         loop {
             self.r.read_string(&mut s)?;
             out.starts.push(out.text.len());
-            out.text.push_str(&s);
+            if keep_text {
+                out.text.push_str(&s);
+            }
             if !self.r.more(b']')? {
                 break;
             }
@@ -444,15 +518,16 @@ fn to_u32(value: u64, what: &str) -> std::result::Result<u32, String> {
 }
 
 /// Cross-check the sections against each other and build the graph.
-fn finish(l: Layout, raw: Raw, end: u64) -> Result<HeapSnapshot> {
+fn finish(l: Layout, raw: Raw, end: u64, keep: Keep) -> Result<HeapSnapshot> {
     let fail = |message: String| Err(HeapError::new(end, message));
+    let graph = keep == Keep::Graph;
     let nodes = raw.node_id.len();
     if let Some(claimed) = l.node_count
         && claimed != nodes as u64
     {
         return fail(format!("the header claims {claimed} nodes but the nodes array holds {nodes}"));
     }
-    let edges = raw.edge_to.len();
+    let edges = raw.edges_seen as usize;
     if let Some(claimed) = l.edge_count
         && claimed != edges as u64
     {
@@ -462,51 +537,78 @@ fn finish(l: Layout, raw: Raw, end: u64) -> Result<HeapSnapshot> {
     if nodes as u64 + edges as u64 >= u64::from(u32::MAX) {
         return fail(format!("{nodes} nodes and {edges} edges are more than leaklint can index (2^32 - 1)"));
     }
-    let mut first_edge = Vec::with_capacity(nodes + 1);
-    let mut total: u64 = 0;
-    for &count in &raw.node_edge_count {
-        first_edge.push(total as u32);
-        total += u64::from(count);
-        if total > edges as u64 {
-            return fail(format!("the nodes' edge counts add up to more than the {edges} edges"));
+    let mut first_edge = Vec::with_capacity(if graph { nodes + 1 } else { 0 });
+    if graph {
+        let mut total: u64 = 0;
+        for &count in &raw.node_edge_count {
+            first_edge.push(total as u32);
+            total += u64::from(count);
+            if total > edges as u64 {
+                return fail(format!("the nodes' edge counts add up to more than the {edges} edges"));
+            }
         }
-    }
-    first_edge.push(total as u32);
-    if total != edges as u64 {
+        first_edge.push(total as u32);
+        if total != edges as u64 {
+            return fail(format!("the nodes' edge counts add up to {total}, but there are {edges} edges"));
+        }
+    } else if raw.edge_count_sum > edges as u64 {
+        return fail(format!("the nodes' edge counts add up to more than the {edges} edges"));
+    } else if raw.edge_count_sum != edges as u64 {
+        let total = raw.edge_count_sum;
         return fail(format!("the nodes' edge counts add up to {total}, but there are {edges} edges"));
     }
+    drop(raw.node_edge_count);
     let strings = raw.strings.len() as u64;
     if let Some(bad) = raw.node_name.iter().find(|&&n| u64::from(n) >= strings) {
         return fail(format!("node name {bad} is not in the {strings}-entry string table"));
     }
     let edge_kinds: Vec<EdgeKind> = l.edge_types.iter().map(|t| EdgeKind::from_name(t)).collect();
-    for (i, (&ty, &name)) in raw.edge_type.iter().zip(&raw.edge_name).enumerate() {
-        if !edge_kinds[ty as usize].is_indexed() && u64::from(name) >= strings {
+    if graph {
+        for (i, (&ty, &name)) in raw.edge_type.iter().zip(&raw.edge_name).enumerate() {
+            if !edge_kinds[ty as usize].is_indexed() && u64::from(name) >= strings {
+                return fail(format!("edge {i} names string {name}, not in the {strings}-entry string table"));
+            }
+        }
+        if let Some(bad) = raw.edge_to.iter().find(|&&to| to as usize >= nodes) {
+            return fail(format!("an edge points to node {bad}, but there are {nodes} nodes"));
+        }
+    } else {
+        // The first offender is the first running maximum past the limit.
+        if let Some(&(i, name)) = raw.name_records.iter().find(|&&(_, name)| u64::from(name) >= strings) {
             return fail(format!("edge {i} names string {name}, not in the {strings}-entry string table"));
         }
-    }
-    if let Some(bad) = raw.edge_to.iter().find(|&&to| to as usize >= nodes) {
-        return fail(format!("an edge points to node {bad}, but there are {nodes} nodes"));
+        if let Some(bad) = raw.target_records.iter().find(|&&to| to as usize >= nodes) {
+            return fail(format!("an edge points to node {bad}, but there are {nodes} nodes"));
+        }
     }
     let mut locations = raw.locations;
     if let Some((bad, _)) = locations.iter().find(|(n, _)| *n as usize >= nodes) {
         return fail(format!("a location names node {bad}, but there are {nodes} nodes"));
     }
+    if keep == Keep::Ids {
+        locations = Vec::new();
+    }
     locations.sort_unstable_by_key(|&(n, _)| n);
     locations.dedup_by_key(|&mut (n, _)| n);
+    // The table grew by doubling; give back the slack before the analysis allocates.
+    locations.shrink_to_fit();
+    let mut strings = raw.strings;
+    strings.text.shrink_to_fit();
+    strings.starts.shrink_to_fit();
     Ok(HeapSnapshot {
         node_type: raw.node_type,
-        node_name: raw.node_name,
+        node_name: if keep == Keep::Ids { Vec::new() } else { raw.node_name },
         node_id: raw.node_id,
         node_self_size: raw.node_self_size,
         first_edge,
         edge_type: raw.edge_type,
         edge_name: raw.edge_name,
         edge_to: raw.edge_to,
+        edge_count: edges,
         node_kinds: l.node_types.iter().map(|t| NodeKind::from_name(t)).collect(),
         node_kind_names: l.node_types,
         edge_kinds,
-        strings: raw.strings,
+        strings,
         locations,
     })
 }
