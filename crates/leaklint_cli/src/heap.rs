@@ -109,8 +109,9 @@ fn with_progress<T>(
 }
 
 fn run_summary(args: &SummaryArgs) -> Result<String, String> {
-    let snapshot = load(&args.snapshot)?;
+    let mut snapshot = load(&args.snapshot)?;
     let analysis = Analysis::new(&snapshot);
+    snapshot.release_edge_targets();
     let rows = leaklint_heap::summary(&snapshot, &analysis);
     let total: u64 = (0..snapshot.node_count() as u32).map(|n| snapshot.self_size(n)).sum();
     let shown = &rows[..rows.len().min(args.top)];
@@ -161,8 +162,9 @@ pub fn load_diff(paths: &[PathBuf], paths_for: usize) -> Result<Diff, String> {
         // Neither needs its edges, which are most of the file.
         ids.push(with_progress(path, |tick| leaklint_heap::read_object_ids(path, Some(tick), index == 0))?);
     }
-    let snapshot = load(analysed_path)?;
+    let mut snapshot = load(analysed_path)?;
     let analysis = Analysis::new(&snapshot);
+    snapshot.release_edge_targets();
     let mut diff = match ids.as_slice() {
         [] => leaklint_heap::diff(&ObjectIds::empty(), None, &snapshot, &analysis, paths_for),
         [base] => leaklint_heap::diff(base, None, &snapshot, &analysis, paths_for),

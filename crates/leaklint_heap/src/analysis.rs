@@ -127,20 +127,31 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
     }
     drop(stack);
 
-    // Predecessors in depth-first numbers, compressed rows. Filled through
-    // `pred_end` used as a cursor: once full, `pred_end[w]` is where row `w`
-    // ends and `pred_end[w - 1]` where it starts (u32: edges are < 2^32).
+    // A predecessor numbered before `w` is not yet linked when `w` is
+    // processed, so it only offers itself as semidominator candidate: fold
+    // those (most edges, the tree edges among them) into `semi` right away
+    // and keep rows only for the predecessors numbered after `w`.
+    let mut semi: Vec<u32> = (0..n as u32).collect();
+    for &o in &orphans {
+        // The root is their predecessor.
+        semi[dfn_of[o as usize] as usize] = 0;
+    }
+    // Compressed rows, filled through `pred_end` used as a cursor: once
+    // full, `pred_end[w]` is where row `w` ends and `pred_end[w - 1]` where
+    // it starts (u32: edges are < 2^32).
     let mut pred_end = vec![0u32; n];
-    let mut count = |w: usize| pred_end[w] += 1;
     for node in 0..n as u32 {
+        let from = dfn_of[node as usize];
         for e in s.edges(node) {
             if holds(s, e) {
-                count(dfn_of[s.edge_target(e) as usize] as usize);
+                let w = dfn_of[s.edge_target(e) as usize] as usize;
+                if from > w as u32 {
+                    pred_end[w] += 1;
+                } else if from < semi[w] {
+                    semi[w] = from;
+                }
             }
         }
-    }
-    for &o in &orphans {
-        count(dfn_of[o as usize] as usize);
     }
     // Exclusive prefix sums: each row's start, advanced while filling.
     let mut total = 0u32;
@@ -150,20 +161,17 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
         total += rows;
     }
     let mut preds = vec![0u32; total as usize];
-    let mut push = |w: usize, from: u32, pred_end: &mut [u32]| {
-        preds[pred_end[w] as usize] = from;
-        pred_end[w] += 1;
-    };
     for node in 0..n as u32 {
         let from = dfn_of[node as usize];
         for e in s.edges(node) {
             if holds(s, e) {
-                push(dfn_of[s.edge_target(e) as usize] as usize, from, &mut pred_end);
+                let w = dfn_of[s.edge_target(e) as usize] as usize;
+                if from > w as u32 {
+                    preds[pred_end[w] as usize] = from;
+                    pred_end[w] += 1;
+                }
             }
         }
-    }
-    for &o in &orphans {
-        push(dfn_of[o as usize] as usize, 0, &mut pred_end);
     }
     drop(dfn_of);
     let pred_row = |w: usize| (if w == 0 { 0 } else { pred_end[w - 1] as usize })..pred_end[w] as usize;
@@ -171,7 +179,6 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
     // Semi-NCA (Georgiadis): Lengauer–Tarjan's semidominators, then each
     // idom as the nearest ancestor of the tree parent not above the
     // semidominator. Same tree, without LT's buckets: two fewer node arrays.
-    let mut semi: Vec<u32> = (0..n as u32).collect();
     let mut label: Vec<u32> = (0..n as u32).collect();
     let mut ancestor = vec![NONE; n];
     let mut chain: Vec<u32> = Vec::new();

@@ -206,59 +206,146 @@ pub fn summary(s: &HeapSnapshot, a: &Analysis) -> Vec<ClassRow> {
 /// diff needs of the snapshots it does not analyse, so those can be dropped.
 pub struct ObjectIds {
     /// Sorted.
-    ids: Column,
+    ids: Varints,
     /// In the order of `ids`, when built by [`ObjectIds::of`] (empty from
     /// [`ObjectIds::ids_of`]): each object's group and self size.
-    groups: Vec<u32>,
-    sizes: Column,
+    groups: Varints,
+    sizes: Varints,
     keys: Vec<GroupKey>,
 }
 
-/// Node indexes sorted by object id. Ids that fit 32 bits (V8's do) are
-/// sorted packed with their node into one u64, several times faster than
-/// sorting by a key looked up per comparison.
-pub(crate) fn nodes_by_id(s: &HeapSnapshot) -> Vec<u32> {
-    let n = s.node_count() as u32;
-    match &s.node_id {
-        Column::Narrow(ids) => {
-            let mut packed: Vec<u64> =
-                ids.iter().zip(0..n).map(|(&id, node)| u64::from(id) << 32 | u64::from(node)).collect();
-            packed.sort_unstable();
-            packed.into_iter().map(|p| p as u32).collect()
+/// Values read only in order, as LEB128 varints (sorted ones as gaps from
+/// the previous value): ids 1–3 bytes instead of 4–8, groups and sizes 1–2.
+/// Every 64th value is indexed for [`Varints::contains`].
+#[derive(Default)]
+struct Varints {
+    bytes: Vec<u8>,
+    len: usize,
+    delta: bool,
+    /// (value before the block, byte offset) of every 64th value, when `delta`.
+    blocks: Vec<(u64, usize)>,
+}
+
+const BLOCK: usize = 64;
+
+impl Varints {
+    fn new(delta: bool, values: impl Iterator<Item = u64>) -> Self {
+        let mut out = Self { delta, ..Self::default() };
+        let mut previous = 0;
+        for value in values {
+            if delta && out.len.is_multiple_of(BLOCK) {
+                out.blocks.push((previous, out.bytes.len()));
+            }
+            let mut v = if delta { value - previous } else { value };
+            previous = value;
+            while v >= 0x80 {
+                out.bytes.push(v as u8 | 0x80);
+                v >>= 7;
+            }
+            out.bytes.push(v as u8);
+            out.len += 1;
         }
-        Column::Wide(_) => {
-            let mut order: Vec<u32> = (0..n).collect();
-            order.sort_unstable_by_key(|&node| s.id(node));
-            order
+        out.bytes.shrink_to_fit();
+        out.blocks.shrink_to_fit();
+        out
+    }
+
+    fn iter_from(&self, offset: usize, start: u64, count: usize) -> impl Iterator<Item = u64> + '_ {
+        let mut at = offset;
+        let mut previous = start;
+        (0..count).map(move |_| {
+            let (mut v, mut shift) = (0u64, 0);
+            loop {
+                let b = self.bytes[at];
+                at += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    break;
+                }
+                shift += 7;
+            }
+            if self.delta {
+                previous += v;
+                previous
+            } else {
+                v
+            }
+        })
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.iter_from(0, 0, self.len)
+    }
+
+    /// Whether a sorted (`delta`) list holds `value`.
+    fn contains(&self, value: u64) -> bool {
+        let block = self.blocks.partition_point(|&(before, _)| before < value).saturating_sub(1);
+        let Some(&(before, offset)) = self.blocks.get(block) else { return false };
+        let count = (self.len - block * BLOCK).min(BLOCK);
+        self.iter_from(offset, before, count).take_while(|&v| v <= value).any(|v| v == value)
+    }
+}
+
+/// The nodes of a snapshot in object id order. Ids that fit 32 bits (V8's
+/// do) are sorted packed with their node into one u64: several times faster
+/// than sorting by a key looked up per comparison, and one array.
+pub(crate) enum ById {
+    Packed(Vec<u64>),
+    Nodes(Vec<u32>),
+}
+
+impl ById {
+    pub(crate) fn of(s: &HeapSnapshot) -> Self {
+        let n = s.node_count() as u32;
+        match &s.node_id {
+            Column::Narrow(ids) => {
+                let mut packed: Vec<u64> =
+                    ids.iter().zip(0..n).map(|(&id, node)| (u64::from(id) << 32) | u64::from(node)).collect();
+                packed.sort_unstable();
+                Self::Packed(packed)
+            }
+            Column::Wide(_) => {
+                let mut order: Vec<u32> = (0..n).collect();
+                order.sort_unstable_by_key(|&node| s.id(node));
+                Self::Nodes(order)
+            }
         }
+    }
+
+    /// (id, node) in id order.
+    pub(crate) fn iter<'a>(&'a self, s: &'a HeapSnapshot) -> impl Iterator<Item = (u64, u32)> + 'a {
+        let (packed, nodes) = match self {
+            Self::Packed(p) => (Some(p.iter().map(|&p| (p >> 32, p as u32))), None),
+            Self::Nodes(o) => (None, Some(o.iter().map(move |&n| (s.id(n), n)))),
+        };
+        packed.into_iter().flatten().chain(nodes.into_iter().flatten())
     }
 }
 
 impl ObjectIds {
     pub fn of(s: &HeapSnapshot) -> Self {
         let grouping = group(s, true);
-        let order = nodes_by_id(s);
-        let groups = order.iter().map(|&n| grouping.of_node[n as usize]).collect();
-        drop(grouping.of_node);
-        let sizes = s.node_self_size.gather(&order);
-        Self { ids: s.node_id.gather(&order), groups, sizes, keys: grouping.keys }
+        let by_id = ById::of(s);
+        let groups = Varints::new(false, by_id.iter(s).map(|(_, n)| u64::from(grouping.of_node[n as usize])));
+        let sizes = Varints::new(false, by_id.iter(s).map(|(_, n)| s.self_size(n)));
+        Self { ids: Varints::new(true, by_id.iter(s).map(|(id, _)| id)), groups, sizes, keys: grouping.keys }
     }
 
     /// Only the ids (no groups or sizes): enough for TARGET in a
     /// three-snapshot diff, at a third of the memory.
     pub fn ids_of(s: &HeapSnapshot) -> Self {
-        let ids = s.node_id.gather(&nodes_by_id(s));
-        Self { ids, groups: Vec::new(), sizes: Column::default(), keys: Vec::new() }
+        let ids = Varints::new(true, ById::of(s).iter(s).map(|(id, _)| id));
+        Self { ids, groups: Varints::default(), sizes: Varints::default(), keys: Vec::new() }
     }
 
     /// No objects: diffing against it treats every object as new, which is
     /// how a single snapshot is read (counts instead of growth).
     pub fn empty() -> Self {
-        Self { ids: Column::default(), groups: Vec::new(), sizes: Column::default(), keys: Vec::new() }
+        Self { ids: Varints::default(), groups: Varints::default(), sizes: Varints::default(), keys: Vec::new() }
     }
 
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.ids.len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -267,11 +354,10 @@ impl ObjectIds {
 
     /// For each node of `s`, whether its id is in this set; `by_id` lists
     /// the nodes of `s` sorted by id.
-    fn membership(&self, by_id: &[u32], s: &HeapSnapshot) -> Vec<bool> {
-        let mut found = vec![false; by_id.len()];
+    fn membership(&self, by_id: &ById, s: &HeapSnapshot) -> Vec<bool> {
+        let mut found = vec![false; s.node_count()];
         let mut mine = self.ids.iter().peekable();
-        for &node in by_id {
-            let id = s.id(node);
+        for (id, node) in by_id.iter(s) {
             while mine.next_if(|&m| m < id).is_some() {}
             found[node as usize] = mine.peek() == Some(&id);
         }
@@ -279,7 +365,7 @@ impl ObjectIds {
     }
 
     pub fn contains(&self, id: u64) -> bool {
-        self.ids.binary_search(id)
+        self.ids.contains(id)
     }
 }
 
@@ -389,7 +475,7 @@ pub fn diff(
     let mut locations: Vec<Option<Location>> = grouping.keys.iter().map(|k| k.location).collect();
     // Membership by merging sorted id lists: one pass each instead of a
     // binary search per object.
-    let by_id = nodes_by_id(s);
+    let by_id = ById::of(s);
     let in_base = base.membership(&by_id, s);
     let in_target = leaked_from.map(|t| t.membership(&by_id, s));
     for node in 0..s.node_count() as u32 {
@@ -425,9 +511,8 @@ pub fn diff(
             }
         }
     }
-    let mut alive = by_id.iter().map(|&n| s.id(n)).peekable();
-    for (i, &g) in base.groups.iter().enumerate() {
-        let id = base.ids.get(i);
+    let mut alive = by_id.iter(s).map(|(id, _)| id).peekable();
+    for ((id, g), size) in base.ids.iter().zip(base.groups.iter()).zip(base.sizes.iter()) {
         while alive.next_if(|&a| a < id).is_some() {}
         if alive.peek() == Some(&id) {
             continue;
@@ -442,7 +527,7 @@ pub fn diff(
             locations.push(key.location);
         }
         rows[at].deleted_count += 1;
-        rows[at].freed_size += base.sizes.get(i);
+        rows[at].freed_size += size;
     }
     for (i, row) in rows.iter_mut().enumerate() {
         if let Some((_, node)) = representative[i] {
@@ -520,4 +605,25 @@ fn packages(groups: &[GrowthRow]) -> Vec<PackageRow> {
         y.retained_size.cmp(&x.retained_size).then(y.growth.cmp(&x.growth)).then(x.package.cmp(&y.package))
     });
     packages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Varints;
+
+    #[test]
+    fn varints_round_trip_and_find_sorted_values() {
+        let sorted: Vec<u64> = (0..1000u64).map(|i| i * i * 37 + (i % 3)).chain([u64::MAX - 1, u64::MAX - 1]).collect();
+        let list = Varints::new(true, sorted.iter().copied());
+        assert_eq!(list.iter().collect::<Vec<_>>(), sorted);
+        for &v in &sorted {
+            assert!(list.contains(v), "{v}");
+        }
+        for v in [1, 38, 1000 * 1000 * 37, u64::MAX] {
+            assert_eq!(list.contains(v), sorted.contains(&v), "{v}");
+        }
+        let plain = Varints::new(false, [5, 0, u64::MAX, 300].into_iter());
+        assert_eq!(plain.iter().collect::<Vec<_>>(), [5, 0, u64::MAX, 300]);
+        assert!(!Varints::default().contains(0));
+    }
 }

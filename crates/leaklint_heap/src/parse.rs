@@ -612,3 +612,42 @@ fn finish(l: Layout, raw: Raw, end: u64, keep: Keep) -> Result<HeapSnapshot> {
         locations,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Keep, parse_keeping};
+
+    const GOOD: &str = r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],"node_types":[["synthetic","object"]],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["element","property","weak"]]},"node_count":3,"edge_count":3},
+"nodes":[0,0,1,0,2,1,1,3,10,1,1,2,5,20,0],
+"edges":[1,1,5,0,7,10,1,2,10],
+"locations":[5,1,2,3],
+"strings":["","Foo","bar"]}"#;
+
+    /// Reading without edges (or only ids) rejects the same inputs with the same error.
+    #[test]
+    fn every_mode_reports_the_same_errors() {
+        let broken = [
+            GOOD.replace("[1,1,5,0,7", "[1,1,700,0,7"),
+            GOOD.replace("[1,1,5,0,7", "[1,9,5,0,7"),
+            GOOD.replace("[1,1,5,0,7", "[1,1,4,0,7"),
+            GOOD.replace("[1,1,5,0,7,10,1,2,10]", "[1,1,5,0,7,10,1,2,10,1,1,5]"),
+            GOOD.replace("5,20,0]", "5,20,1]"),
+            GOOD.replace("[5,1,2,3]", "[50,1,2,3]"),
+            GOOD.replace("\"bar\"]", "]"),
+            GOOD.replace("\"edge_count\":3", "\"edge_count\":4"),
+            GOOD[..GOOD.len() - 9].to_owned(),
+        ];
+        let read = |text: &str, keep| parse_keeping(text.as_bytes(), Some(text.len() as u64), None, keep);
+        let good = read(GOOD, Keep::Graph).unwrap();
+        assert_eq!((good.node_count(), good.edge_count()), (3, 3));
+        for keep in [Keep::Objects, Keep::Ids] {
+            let s = read(GOOD, keep).unwrap();
+            assert_eq!((s.node_count(), s.edge_count(), s.id(2)), (3, 3, 5));
+            for text in &broken {
+                let full = read(text, Keep::Graph).expect_err(text);
+                let light = read(text, keep).expect_err(text);
+                assert_eq!((full.offset, full.message), (light.offset, light.message), "{keep:?}: {text}");
+            }
+        }
+    }
+}

@@ -163,29 +163,6 @@ impl Column {
             Self::Wide(v) => v.len(),
         }
     }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = u64> + '_ {
-        let (narrow, wide) = match self {
-            Self::Narrow(v) => (Some(v.iter().map(|&x| u64::from(x))), None),
-            Self::Wide(v) => (None, Some(v.iter().copied())),
-        };
-        narrow.into_iter().flatten().chain(wide.into_iter().flatten())
-    }
-
-    /// Values gathered in the order `order` gives, as a new column.
-    pub(crate) fn gather(&self, order: &[u32]) -> Self {
-        match self {
-            Self::Narrow(v) => Self::Narrow(order.iter().map(|&i| v[i as usize]).collect()),
-            Self::Wide(v) => Self::Wide(order.iter().map(|&i| v[i as usize]).collect()),
-        }
-    }
-
-    pub(crate) fn binary_search(&self, value: u64) -> bool {
-        match self {
-            Self::Narrow(v) => u32::try_from(value).is_ok_and(|small| v.binary_search(&small).is_ok()),
-            Self::Wide(v) => v.binary_search(&value).is_ok(),
-        }
-    }
 }
 
 /// A parsed heap snapshot.
@@ -243,8 +220,21 @@ impl HeapSnapshot {
         self.node_self_size.get(node as usize)
     }
 
+    /// The node's edges; none once [`HeapSnapshot::release_edge_targets`] ran.
     pub fn edges(&self, node: u32) -> std::ops::Range<u32> {
-        self.first_edge[node as usize]..self.first_edge[node as usize + 1]
+        match self.first_edge.get(node as usize..node as usize + 2) {
+            Some(&[start, end]) => start..end,
+            _ => 0..0,
+        }
+    }
+
+    /// Free the edge targets and the nodes' edge ranges, most of a
+    /// snapshot's memory, once [`crate::Analysis::new`] has run: summaries
+    /// and diffs need only the nodes, the analysis, and the names and kinds
+    /// of the edges on retainer paths. Afterwards no node lists edges.
+    pub fn release_edge_targets(&mut self) {
+        self.edge_to = Vec::new();
+        self.first_edge = Vec::new();
     }
 
     pub fn edge_kind(&self, edge: u32) -> EdgeKind {
