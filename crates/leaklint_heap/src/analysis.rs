@@ -230,43 +230,18 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
     drop(semi);
 
     // Children come after their dominator in depth-first order, so one
-    // backwards pass adds every subtree into its parent.
-    let mut retained: Vec<u64> = vertex.iter().map(|&v| s.self_size(v)).collect();
+    // backwards pass adds every subtree into its parent; sizes are summed in
+    // node order directly (independent random accesses, no second array).
+    let mut retained: Vec<u64> = (0..n as u32).map(|node| s.self_size(node)).collect();
     for w in (1..n).rev() {
-        let size = retained[w];
-        retained[idom[w] as usize] += size;
+        let size = retained[vertex[w] as usize];
+        retained[vertex[idom[w] as usize] as usize] += size;
     }
-    // Back to node indexes, in place: `idom` through `vertex`, then both
-    // arrays permuted by following `vertex`'s cycles.
-    for d in idom.iter_mut() {
-        *d = vertex[*d as usize];
+    let mut idom_by_node = vec![ROOT; n];
+    for (w, &node) in vertex.iter().enumerate() {
+        idom_by_node[node as usize] = vertex[idom[w] as usize];
     }
-    permute_to_nodes(&mut vertex, &mut idom, &mut retained);
-    (idom, retained)
-}
-
-/// Reorder `idom` and `retained`, indexed by depth-first number, to node
-/// order (`vertex[w]` is the node numbered `w`), without extra arrays;
-/// `vertex` is consumed as the visited mark.
-fn permute_to_nodes(vertex: &mut [u32], idom: &mut [u32], retained: &mut [u64]) {
-    for start in 0..vertex.len() {
-        if vertex[start] == NONE {
-            continue;
-        }
-        // Move the value at `start` to `vertex[start]`, the displaced one on, until the cycle closes.
-        let (mut d, mut r) = (idom[start], retained[start]);
-        let mut at = start;
-        loop {
-            let to = vertex[at] as usize;
-            vertex[at] = NONE;
-            std::mem::swap(&mut d, &mut idom[to]);
-            std::mem::swap(&mut r, &mut retained[to]);
-            if to == start {
-                break;
-            }
-            at = to;
-        }
-    }
+    (idom_by_node, retained)
 }
 
 /// Breadth-first distances: first from the user roots (the root's

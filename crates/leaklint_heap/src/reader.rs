@@ -149,18 +149,28 @@ impl<'p, R: Read> Reader<'p, R> {
             }
             let buf = &self.buf[self.pos..self.len];
             let at = |i: usize| self.base + (self.pos + i) as u64;
-            for (i, &b) in buf.iter().enumerate() {
-                match b {
-                    b'0'..=b'9' => {
-                        if state == State::AfterNumber {
-                            return Err(HeapError::new(at(i), "expected `,` or `]` between numbers"));
-                        }
-                        value = match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))) {
+            let mut i = 0;
+            while i < buf.len() {
+                let b = buf[i];
+                if b.is_ascii_digit() {
+                    if state == State::AfterNumber {
+                        return Err(HeapError::new(at(i), "expected `,` or `]` between numbers"));
+                    }
+                    // The whole run of digits in one tight loop; a number cut
+                    // by the chunk's end carries on in the next one.
+                    let mut v = value;
+                    while i < buf.len() && buf[i].is_ascii_digit() {
+                        v = match v.checked_mul(10).and_then(|v| v.checked_add(u64::from(buf[i] - b'0'))) {
                             Some(v) => v,
                             None => return Err(HeapError::new(at(i), "integer does not fit in 64 bits")),
                         };
-                        state = State::InNumber;
+                        i += 1;
                     }
+                    value = v;
+                    state = State::InNumber;
+                    continue;
+                }
+                match b {
                     b',' | b']' | b' ' | b'\n' | b'\r' | b'\t' => {
                         if state == State::InNumber {
                             each(value).map_err(|m| HeapError::new(at(i), m))?;
@@ -188,6 +198,7 @@ impl<'p, R: Read> Reader<'p, R> {
                         ));
                     }
                 }
+                i += 1;
             }
             self.pos = self.len;
         }
