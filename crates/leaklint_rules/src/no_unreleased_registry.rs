@@ -64,9 +64,23 @@ impl Rule for NoUnreleasedRegistry {
             if !matches!(method.as_str(), "push" | "add" | "set" | "unshift") || reported.contains(target) {
                 continue;
             }
-            let Some(stored) = stored_identifier(ctx.source, event.span, method) else { continue };
             let func = model.function(event.func);
+            // Only factories, constructors and registration methods can register; most writes stop here.
+            let may_register = !func.returned_bindings.is_empty()
+                || func.kind == FunctionKind::Constructor
+                || func.name.as_deref().is_some_and(|n| REGISTER_METHODS.contains(&n));
+            if !may_register {
+                continue;
+            }
+            let Some(stored) = stored_identifier(ctx.source, event.span, method) else { continue };
             let value = model.value(*target);
+            let registers_product = func.returned_bindings.iter().any(|r| r == stored)
+                || (stored == "this" && func.kind == FunctionKind::Constructor);
+            let registering_method = func.name.as_deref().is_some_and(|n| REGISTER_METHODS.contains(&n))
+                && matches!(func.kind, FunctionKind::Method | FunctionKind::Expression | FunctionKind::Declaration);
+            if !registers_product && !(registering_method && value.name.starts_with("this.")) {
+                continue;
+            }
             // Setting the registry up (`createDebug.instances = []` in the enclosing
             // set-up function) is not a removal.
             let removed_in: Vec<_> = removals(model, *target)
@@ -75,8 +89,6 @@ impl Rule for NoUnreleasedRegistry {
                 .collect();
             // Shape 1: a factory registers what it returns (`instances.push(debug); return debug`),
             // or a constructor registers `this`; removal only in another, opt-in function.
-            let registers_product = func.returned_bindings.iter().any(|r| r == stored)
-                || (stored == "this" && func.kind == FunctionKind::Constructor);
             let declared_outside = value.decl_span.is_none_or(|d| !func.span.contains(d));
             // Removal only through an opt-in method (`destroy()`), never on the way out.
             let only_opt_in_removal = !removed_in.is_empty()
@@ -130,8 +142,6 @@ impl Rule for NoUnreleasedRegistry {
                 continue;
             }
             // Shape 2: `this.apps.push(app)` in `init(app)`: the owner keeps every object that registers with it.
-            let registering_method = func.name.as_deref().is_some_and(|n| REGISTER_METHODS.contains(&n))
-                && matches!(func.kind, FunctionKind::Method | FunctionKind::Expression | FunctionKind::Declaration);
             if registering_method
                 && value.name.starts_with("this.")
                 && func.params.first().is_some_and(|p| p == stored)
@@ -176,6 +186,28 @@ const DISPOSE_CALLS: &[&str] = &[
 /// re-init) while the old socket, which the class subscribed to, is never closed.
 pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
     let model = ctx.model;
+    // Fields something disposes (`this.x.close()`, `clearInterval(this.x)`) and
+    // emitters something listens to, each collected once.
+    let mut disposed_fields: Vec<&str> = Vec::new();
+    for c in &model.calls {
+        if matches!(c.name.as_str(), "clearInterval" | "clearTimeout") {
+            if let Some(leaklint_core::model::Arg::Path(p)) = c.args.first() {
+                disposed_fields.push(p);
+            }
+        } else if DISPOSE_CALLS.contains(&c.name.as_str())
+            && let Some(receiver) = c.callee.strip_suffix(c.name.as_str()).and_then(|r| r.strip_suffix('.'))
+        {
+            disposed_fields.push(receiver.strip_suffix('?').unwrap_or(receiver));
+        }
+    }
+    let listened: Vec<&str> = model
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ListenerAdd { emitter, .. } => Some(emitter.path.as_str()),
+            _ => None,
+        })
+        .collect();
     for call in &model.calls {
         let leaklint_core::model::ResultUse::Stored(field) = &call.result else { continue };
         let Some(name) = field.strip_prefix("this.") else { continue };
@@ -184,25 +216,18 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
             continue;
         }
         let is_timer = matches!(call.callee.as_str(), "setInterval" | "window.setInterval");
+        if !(is_timer || call.is_new || call.name == "subscribe") {
+            continue;
+        }
+        if disposed_fields.contains(&field.as_str()) {
+            continue;
+        }
         // The old object matters only if it holds listeners, timers or a connection.
-        let listened = model
-            .events
-            .iter()
-            .any(|e| matches!(&e.kind, EventKind::ListenerAdd { emitter, .. } if emitter.path == *field));
-        if !(is_timer || (call.is_new && listened) || call.name == "subscribe") {
+        if !(is_timer || call.name == "subscribe" || listened.contains(&field.as_str())) {
             continue;
         }
+        // Scans the source text, so it goes last.
         if only_called_from_constructors(ctx.source, model, func) {
-            continue;
-        }
-        let disposed = model.calls.iter().any(|c| {
-            (c.callee.strip_prefix(field.as_str()).is_some_and(|rest| {
-                let rest = rest.strip_prefix('?').unwrap_or(rest);
-                rest.strip_prefix('.').is_some_and(|m| DISPOSE_CALLS.contains(&m))
-            })) || (matches!(c.name.as_str(), "clearInterval" | "clearTimeout")
-                && matches!(c.args.first(), Some(leaklint_core::model::Arg::Path(p)) if p == field))
-        });
-        if disposed {
             continue;
         }
         let undo = if is_timer {

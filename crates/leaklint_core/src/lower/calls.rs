@@ -18,6 +18,19 @@ pub(super) struct RawImport<'a> {
     pub export: Option<&'a str>,
 }
 
+/// Where a call's result goes, as the parent saw it; turned into a
+/// [`ResultUse`] (allocating) only for calls that are recorded.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum RawResult<'a> {
+    Discarded,
+    /// Stored in this binding.
+    StoredIn(&'a str),
+    /// Stored in the assignment target with this span.
+    StoredAt(oxc_span::Span),
+    Returned,
+    Chained(&'a str),
+}
+
 #[derive(Debug)]
 pub(super) enum RawArg {
     /// Inline function, by start offset (its id is known once it is entered).
@@ -108,7 +121,7 @@ impl<'a> Collector<'a, '_> {
     }
 
     /// Where the callee's root binding was imported from, with the export it names.
-    fn import_of(&self, callee: &Expression<'a>) -> Option<Import> {
+    fn import_of(&self, callee: &Expression<'a>) -> Option<(&'a str, &'a str)> {
         let mut props: smallvec::SmallVec<[&str; 4]> = smallvec::SmallVec::new();
         let mut expr = callee.get_inner_expression();
         while let Expression::StaticMemberExpression(m) = expr {
@@ -124,7 +137,7 @@ impl<'a> Collector<'a, '_> {
             (None, Some(first)) => first,
             (None, None) => "default",
         };
-        Some(Import { module: raw.module.to_string(), export: export.to_string() })
+        Some((raw.module, export))
     }
 
     /// Record `callee(args)` / `new callee(args)` if a rule may care about it.
@@ -135,13 +148,16 @@ impl<'a> Collector<'a, '_> {
         args: &oxc_allocator::Vec<'a, Argument<'a>>,
         is_new: bool,
     ) {
+        // Every call takes the result its parent noted, recorded or not, so the list stays short.
+        let key = span_key(call_span);
+        let noted = self.call_results.iter().rposition(|(k, _)| *k == key).map(|at| self.call_results.remove(at).1);
         let Some(name) = super::callee_name(callee) else { return };
         let import = self.import_of(callee);
-        let interesting_name = known::CALL_NAMES.contains(&name)
+        let interesting_name = known::is_call_name(name)
             || self.options_call_names.iter().any(|n| n == name)
             || name.starts_with("create");
         let interesting_import = match &import {
-            Some(i) => is_new || name.starts_with("create") || !is_builtin(&i.module),
+            Some((module, _)) => is_new || name.starts_with("create") || !is_builtin(module),
             None => false,
         };
         if !interesting_name && !interesting_import && !is_new {
@@ -150,13 +166,20 @@ impl<'a> Collector<'a, '_> {
         // Objects kept in a field (`this.socket = new WebSocket(url)`) are always kept:
         // replacing one without closing it is a leak shape of its own.
         let stored_in_field = matches!(
-            self.call_results.get(&span_key(call_span)),
-            Some(ResultUse::Stored(path)) if path.starts_with("this.")
+            noted,
+            Some(RawResult::StoredAt(target)) if self.source[target.start as usize..].starts_with("this.")
         );
         if is_new && !interesting_name && import.is_none() && !known::CONSTRUCTED.contains(&name) && !stored_in_field {
             return;
         }
-        let result = self.call_results.remove(&span_key(call_span)).unwrap_or(ResultUse::Other);
+        let result = match noted {
+            Some(RawResult::Discarded) => ResultUse::Discarded,
+            Some(RawResult::StoredIn(name)) => ResultUse::Stored(name.to_string()),
+            Some(RawResult::StoredAt(target)) => ResultUse::Stored(self.key_text(target)),
+            Some(RawResult::Returned) => ResultUse::Returned,
+            Some(RawResult::Chained(method)) => ResultUse::Chained(method.to_string()),
+            None => ResultUse::Other,
+        };
         let args = args.iter().map(|a| self.raw_arg(a)).collect();
         self.calls.push(RawCall {
             span: span(call_span),
@@ -164,7 +187,7 @@ impl<'a> Collector<'a, '_> {
             func: self.current(),
             callee: self.key_text(callee.span()),
             name: name.to_string(),
-            import,
+            import: import.map(|(module, export)| Import { module: module.to_string(), export: export.to_string() }),
             is_new,
             result,
             args,
@@ -207,15 +230,13 @@ impl<'a> Collector<'a, '_> {
     }
 
     /// Tell the call starting at `start` where its result goes (set by the parent before the call is visited).
-    pub(super) fn note_call_result(&mut self, expr: &Expression<'a>, result: impl FnOnce(&Self) -> ResultUse) {
-        let inner = expr.get_inner_expression();
-        let inner = match inner {
+    pub(super) fn note_call_result(&mut self, expr: &Expression<'a>, result: RawResult<'a>) {
+        let inner = match expr.get_inner_expression() {
             Expression::AwaitExpression(a) => a.argument.get_inner_expression(),
             other => other,
         };
         if matches!(inner, Expression::CallExpression(_) | Expression::NewExpression(_)) {
-            let use_ = result(self);
-            self.call_results.insert(span_key(inner.span()), use_);
+            self.call_results.push((span_key(inner.span()), result));
         }
     }
 

@@ -146,43 +146,45 @@ pub const ENUMERATING_FUNCTIONS: &[(&str, &str)] = &[
 pub const GLOBAL_OBJECTS: &[&str] = &["global", "globalThis", "window", "self"];
 
 /// Callee names whose calls become call facts whatever they are bound to:
-/// timers, memoisers, subscriptions, component hooks and lifecycles.
-pub const CALL_NAMES: &[&str] = &[
-    "setInterval",
-    "setTimeout",
-    "clearInterval",
-    "clearTimeout",
-    "unref",
-    "memoize",
-    "memoizee",
-    "moize",
-    "memoizeWith",
-    "fastMemoize",
-    "compile",
-    "subscribe",
-    "unsubscribe",
-    "useEffect",
-    "useLayoutEffect",
-    "onMounted",
-    "onBeforeUnmount",
-    "onUnmounted",
-    "observe",
-    "disconnect",
-    "debug",
-    "express",
-    "Router",
-    "addEventListener",
-    // Disposal: what replacing a field or unmounting must call first.
-    "close",
-    "destroy",
-    "dispose",
-    "disconnect",
-    "stop",
-    "terminate",
-    "removeAllListeners",
-    "cancel",
-    "abort",
-];
+/// timers, memoisers, subscriptions, component hooks and lifecycles, disposal.
+/// A `match` rather than a list: it runs for every call in every file.
+pub fn is_call_name(name: &str) -> bool {
+    matches!(
+        name,
+        "setInterval"
+            | "setTimeout"
+            | "clearInterval"
+            | "clearTimeout"
+            | "unref"
+            | "memoize"
+            | "memoizee"
+            | "moize"
+            | "memoizeWith"
+            | "fastMemoize"
+            | "compile"
+            | "subscribe"
+            | "unsubscribe"
+            | "useEffect"
+            | "useLayoutEffect"
+            | "onMounted"
+            | "onBeforeUnmount"
+            | "onUnmounted"
+            | "observe"
+            | "disconnect"
+            | "debug"
+            | "express"
+            | "Router"
+            | "addEventListener"
+            | "close"
+            | "destroy"
+            | "dispose"
+            | "stop"
+            | "terminate"
+            | "removeAllListeners"
+            | "cancel"
+            | "abort"
+    )
+}
 
 /// Constructors recorded even when not imported (globals such as `Worker`).
 pub const CONSTRUCTED: &[&str] = &[

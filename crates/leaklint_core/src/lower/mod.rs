@@ -376,8 +376,9 @@ struct Collector<'a, 's> {
     /// Bindings that come from `import` or `require`.
     imports: HashMap<SymbolId, calls::RawImport<'a>>,
     calls: Vec<calls::RawCall>,
-    /// Where the result of the call with this span goes, set by its parent.
-    call_results: HashMap<u64, crate::model::ResultUse>,
+    /// Where the results of calls about to be visited go, set by their parents
+    /// (keyed by span; each is taken when its call is visited, so this stays short).
+    call_results: Vec<(u64, calls::RawResult<'a>)>,
     /// Extra callee names from the configuration (factories, registrars).
     options_call_names: Vec<String>,
     /// Configured per-request registrars, as written (`router.route`, `registerHandler`).
@@ -446,7 +447,7 @@ impl<'a, 's> Collector<'a, 's> {
             imports: HashMap::default(),
             this_aliases: HashMap::default(),
             calls: Vec::new(),
-            call_results: HashMap::default(),
+            call_results: Vec::new(),
             options_call_names: Vec::new(),
             request_registrars: Vec::new(),
             long_lived_emitters: Vec::new(),
@@ -1159,7 +1160,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         let id = self.enter_function(it.span.start, it.span, it.scope_id.get(), None, &it.params, true);
         if let Some(body) = it.body.as_expression() {
             self.functions[id.0 as usize].model.returns_value = true;
-            self.note_call_result(body, |_| crate::model::ResultUse::Returned);
+            self.note_call_result(body, calls::RawResult::Returned);
         }
         walk::walk_arrow_function_expression(self, it);
         self.stack.pop();
@@ -1259,7 +1260,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             }
             if let BindingPattern::BindingIdentifier(b) = &it.id {
                 let name = b.name.as_str();
-                self.note_call_result(init, |_| crate::model::ResultUse::Stored(name.to_string()));
+                self.note_call_result(init, calls::RawResult::StoredIn(name));
             }
         }
         if let (BindingPattern::BindingIdentifier(b), Some(init)) = (&it.id, &it.init)
@@ -1332,7 +1333,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             _ => {}
         }
         let left_span = it.left.span();
-        self.note_call_result(&it.right, |c| crate::model::ResultUse::Stored(c.key_text(left_span)));
+        self.note_call_result(&it.right, calls::RawResult::StoredAt(left_span));
         let target_path = match &it.left {
             AssignmentTarget::AssignmentTargetIdentifier(id) => match self.symbol_of(id) {
                 Some(sym) => {
@@ -1518,7 +1519,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 if let Expression::CallExpression(inner) = m.object.get_inner_expression() {
                     self.unused_results.insert(inner.span.start);
                 }
-                self.note_call_result(&m.object, |_| crate::model::ResultUse::Chained(method.to_string()));
+                self.note_call_result(&m.object, calls::RawResult::Chained(method));
                 if let Expression::Identifier(obj) = m.object.get_inner_expression()
                     && known::ENUMERATING_FUNCTIONS.iter().any(|(o, f)| obj.name == *o && method == *f)
                     && let Some(first) = it.arguments.first().and_then(|a| a.as_expression())
@@ -1563,14 +1564,14 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             e = a.argument.get_inner_expression();
         }
         self.unused_results.insert(e.span().start);
-        self.note_call_result(e, |_| crate::model::ResultUse::Discarded);
+        self.note_call_result(e, calls::RawResult::Discarded);
         walk::walk_expression_statement(self, it);
     }
 
     fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
         use crate::model::Lifetime::*;
         if let Some(arg) = &it.argument {
-            self.note_call_result(arg, |_| crate::model::ResultUse::Returned);
+            self.note_call_result(arg, calls::RawResult::Returned);
             let inner = unwrap_bind(arg.get_inner_expression());
             if !matches!(inner, Expression::Identifier(id) if id.name == "undefined") {
                 let current = self.current();
