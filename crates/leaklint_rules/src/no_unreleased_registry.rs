@@ -78,7 +78,7 @@ impl Rule for NoUnreleasedRegistry {
                 || (stored == "this" && func.kind == FunctionKind::Constructor);
             let registering_method = func.name.as_deref().is_some_and(|n| REGISTER_METHODS.contains(&n))
                 && matches!(func.kind, FunctionKind::Method | FunctionKind::Expression | FunctionKind::Declaration);
-            if !registers_product && !(registering_method && value.name.starts_with("this.")) {
+            if !(registers_product || (registering_method && value.name.starts_with("this."))) {
                 continue;
             }
             // Setting the registry up (`createDebug.instances = []` in the enclosing
