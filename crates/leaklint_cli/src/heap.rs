@@ -77,17 +77,23 @@ pub fn run(args: &HeapArgs) -> ExitCode {
 const PROGRESS_MIN_BYTES: u64 = 32 << 20;
 
 fn load(path: &Path) -> Result<HeapSnapshot, String> {
-    with_progress(path, |tick| leaklint_heap::read_file(path, Some(tick)))
+    with_progress(path, None, |tick| leaklint_heap::read_file(path, Some(tick)))
 }
 
-/// Run `read` with a progress bar for large files on a terminal.
+/// Run `read` with a progress bar for large files on a terminal (under
+/// `bars` when several files are read at once).
 fn with_progress<T>(
     path: &Path,
+    bars: Option<&indicatif::MultiProgress>,
     read: impl FnOnce(&mut dyn FnMut(u64)) -> leaklint_heap::Result<T>,
 ) -> Result<T, String> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let bar = if io::stderr().is_terminal() && size >= PROGRESS_MIN_BYTES {
         let bar = indicatif::ProgressBar::new(size);
+        let bar = match bars {
+            Some(bars) => bars.add(bar),
+            None => bar,
+        };
         if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})") {
             bar.set_style(style.progress_chars("=> "));
         }
@@ -153,23 +159,45 @@ fn run_summary(args: &SummaryArgs) -> Result<String, String> {
 }
 
 /// Load 1–3 snapshots and diff them; only the last one is kept whole, the
-/// others are reduced to their object ids as soon as they are read.
+/// others are reduced to their object ids as they are read.
 pub fn load_diff(paths: &[PathBuf], paths_for: usize) -> Result<Diff, String> {
     let (analysed_path, earlier) = paths.split_last().ok_or("no snapshot given")?;
-    let mut ids: Vec<ObjectIds> = Vec::new();
-    for (index, path) in earlier.iter().enumerate() {
-        // BASE needs groups and sizes (for deleted objects); TARGET only its ids.
-        // Neither needs its edges, which are most of the file.
-        ids.push(with_progress(path, |tick| leaklint_heap::read_object_ids(path, Some(tick), index == 0))?);
+    if earlier.len() > 2 {
+        return Err(format!("at most 3 snapshots can be compared, got {}", paths.len()));
     }
-    let mut snapshot = load(analysed_path)?;
+    let bars = indicatif::MultiProgress::new();
+    // The earlier snapshots are read on a second thread while this one reads
+    // the last (reading is most of the time); the analysis, the memory peak,
+    // waits for both.
+    let (ids, snapshot) = std::thread::scope(|scope| {
+        let earlier_ids = scope.spawn(|| {
+            earlier
+                .iter()
+                .enumerate()
+                .map(|(index, path)| {
+                    // BASE needs groups and sizes (for deleted objects); TARGET only its ids.
+                    // Neither needs its edges, which are most of the file.
+                    with_progress(path, Some(&bars), |tick| {
+                        leaklint_heap::read_object_ids(path, Some(tick), index == 0)
+                    })
+                })
+                .collect::<Result<Vec<ObjectIds>, String>>()
+        });
+        let snapshot =
+            with_progress(analysed_path, Some(&bars), |tick| leaklint_heap::read_file(analysed_path, Some(tick)));
+        let ids = earlier_ids.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (ids, snapshot)
+    });
+    // Errors in the order the files were given.
+    let ids = ids?;
+    let mut snapshot = snapshot?;
     let analysis = Analysis::new(&snapshot);
     snapshot.release_edge_targets();
     let mut diff = match ids.as_slice() {
         [] => leaklint_heap::diff(&ObjectIds::empty(), None, &snapshot, &analysis, paths_for),
         [base] => leaklint_heap::diff(base, None, &snapshot, &analysis, paths_for),
         [base, target] => leaklint_heap::diff(base, Some(target), &snapshot, &analysis, paths_for),
-        _ => return Err(format!("at most 3 snapshots can be compared, got {}", paths.len())),
+        _ => unreachable!("at most two earlier snapshots, checked above"),
     };
     // A single snapshot is diffed against nothing; say so.
     diff.snapshots = paths.len() as u8;

@@ -109,7 +109,9 @@ struct Raw {
     node_name: Vec<u32>,
     node_id: Column,
     node_self_size: Column,
-    node_edge_count: Vec<u32>,
+    /// With the graph kept: where each node's edges start (the running sum
+    /// of edge counts), which `finish` turns into `first_edge` once checked.
+    edge_starts: Vec<u32>,
     /// Without kept edges: the nodes' edge counts added up, the number of
     /// edges, and the values that broke the running maximum (edge index and
     /// string, edge target), so `finish` reports the same first offender as
@@ -118,6 +120,8 @@ struct Raw {
     edges_seen: u64,
     name_records: Vec<(u32, u32)>,
     target_records: Vec<u32>,
+    /// The nodes section has been read.
+    nodes_done: bool,
     edge_type: Vec<u8>,
     edge_name: Vec<u32>,
     /// V8's field offsets until validated, then node indexes.
@@ -144,11 +148,12 @@ impl<R: Read> Parser<'_, '_, R> {
             node_name: Vec::new(),
             node_id: Column::default(),
             node_self_size: Column::default(),
-            node_edge_count: Vec::new(),
+            edge_starts: Vec::new(),
             edge_count_sum: 0,
             edges_seen: 0,
             name_records: Vec::new(),
             target_records: Vec::new(),
+            nodes_done: false,
             edge_type: Vec::new(),
             edge_name: Vec::new(),
             edge_to: Vec::new(),
@@ -165,6 +170,7 @@ impl<R: Read> Parser<'_, '_, R> {
                 "nodes" => {
                     let layout = self.need_layout(&layout, "nodes")?;
                     self.nodes(layout, &mut raw)?;
+                    raw.nodes_done = true;
                     seen.0 = true;
                 }
                 "edges" => {
@@ -365,7 +371,8 @@ impl<R: Read> Parser<'_, '_, R> {
         raw.node_name = Vec::with_capacity(cap);
         raw.node_id = Column::with_capacity(cap);
         raw.node_self_size = Column::with_capacity(cap_if(objects));
-        raw.node_edge_count = Vec::with_capacity(cap_if(graph));
+        // One more for the end of the last node's edges.
+        raw.edge_starts = Vec::with_capacity(if graph { cap.saturating_add(1) } else { 0 });
         let types = l.node_types.len() as u64;
         let mut count_sum = 0u64;
         self.records(
@@ -388,10 +395,10 @@ impl<R: Read> Parser<'_, '_, R> {
                 } else if field == l.node_edge_count {
                     let count = to_u32(value, "edge count")?;
                     if graph {
-                        raw.node_edge_count.push(count);
-                    } else {
-                        count_sum += u64::from(count);
+                        // Wraps only past 2^32 edges, which `finish` rejects.
+                        raw.edge_starts.push(count_sum as u32);
                     }
+                    count_sum += u64::from(count);
                 }
                 Ok(())
             },
@@ -463,6 +470,16 @@ impl<R: Read> Parser<'_, '_, R> {
         raw.locations = Vec::with_capacity(self.capacity(None, 2 * l.location_fields as u64).min(1 << 12));
         let width = l.node_fields as u64;
         let mut current = [0u64; 4];
+        // Grouping uses only closures' locations and the ids-only read none:
+        // once the nodes are known, skip the others (still checked).
+        let closure = l.node_types.iter().position(|t| NodeKind::from_name(t) == NodeKind::Closure);
+        let keep = self.keep;
+        let keep_location = move |node: u32, raw: &Raw| match keep {
+            Keep::Graph => true,
+            _ if !raw.nodes_done || node as usize >= raw.node_name.len() => true,
+            Keep::Objects => closure == raw.node_type.get(node as usize).map(|&t| t as usize),
+            Keep::Ids => false,
+        };
         self.records(
             |field, value| {
                 for (slot, at) in
@@ -481,7 +498,10 @@ impl<R: Read> Parser<'_, '_, R> {
                         line: to_u32(current[2], "line")?,
                         column: to_u32(current[3], "column")?,
                     };
-                    raw.locations.push((to_u32(current[0] / width, "location object")?, location));
+                    let node = to_u32(current[0] / width, "location object")?;
+                    if keep_location(node, raw) {
+                        raw.locations.push((node, location));
+                    }
                 }
                 Ok(())
             },
@@ -537,27 +557,18 @@ fn finish(l: Layout, raw: Raw, end: u64, keep: Keep) -> Result<HeapSnapshot> {
     if nodes as u64 + edges as u64 >= u64::from(u32::MAX) {
         return fail(format!("{nodes} nodes and {edges} edges are more than leaklint can index (2^32 - 1)"));
     }
-    let mut first_edge = Vec::with_capacity(if graph { nodes + 1 } else { 0 });
-    if graph {
-        let mut total: u64 = 0;
-        for &count in &raw.node_edge_count {
-            first_edge.push(total as u32);
-            total += u64::from(count);
-            if total > edges as u64 {
-                return fail(format!("the nodes' edge counts add up to more than the {edges} edges"));
-            }
-        }
-        first_edge.push(total as u32);
-        if total != edges as u64 {
-            return fail(format!("the nodes' edge counts add up to {total}, but there are {edges} edges"));
-        }
-    } else if raw.edge_count_sum > edges as u64 {
+    // The running sum only grows, so it passes the edge count at some node exactly when the total does.
+    let total = raw.edge_count_sum;
+    if total > edges as u64 {
         return fail(format!("the nodes' edge counts add up to more than the {edges} edges"));
-    } else if raw.edge_count_sum != edges as u64 {
-        let total = raw.edge_count_sum;
+    }
+    if total != edges as u64 {
         return fail(format!("the nodes' edge counts add up to {total}, but there are {edges} edges"));
     }
-    drop(raw.node_edge_count);
+    let mut first_edge = raw.edge_starts;
+    if graph {
+        first_edge.push(total as u32);
+    }
     let strings = raw.strings.len() as u64;
     if let Some(bad) = raw.node_name.iter().find(|&&n| u64::from(n) >= strings) {
         return fail(format!("node name {bad} is not in the {strings}-entry string table"));
