@@ -174,24 +174,26 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
         }
     }
     drop(dfn_of);
-    let pred_row = |w: usize| (if w == 0 { 0 } else { pred_end[w - 1] as usize })..pred_end[w] as usize;
 
     // Semi-NCA (Georgiadis): Lengauer–Tarjan's semidominators, then each
     // idom as the nearest ancestor of the tree parent not above the
     // semidominator. Same tree, without LT's buckets: two fewer node arrays.
     let mut label: Vec<u32> = (0..n as u32).collect();
-    let mut ancestor = vec![NONE; n];
     let mut chain: Vec<u32> = Vec::new();
-
-    let mut eval = |v: u32, ancestor: &mut [u32], label: &mut [u32], semi: &[u32]| -> u32 {
-        if ancestor[v as usize] == NONE {
+    // Vertices are linked into the forest in decreasing order, so while `w`
+    // is processed exactly those above it are linked. Row `w` of `pred_end`
+    // is dead once read, so it holds `w`'s forest ancestor from then on: one
+    // node array fewer.
+    let ancestor = &mut pred_end;
+    let mut eval = |v: u32, w: u32, ancestor: &mut [u32], label: &mut [u32], semi: &[u32]| -> u32 {
+        if v <= w {
             return v;
         }
         // Path compression without recursion: collect the chain, then fold
         // it from the end nearest the root.
         chain.clear();
         let mut x = v;
-        while ancestor[ancestor[x as usize] as usize] != NONE {
+        while ancestor[x as usize] > w {
             chain.push(x);
             x = ancestor[x as usize];
         }
@@ -206,15 +208,16 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
     };
 
     for w in (1..n).rev() {
-        for &v in &preds[pred_row(w)] {
-            let u = eval(v, &mut ancestor, &mut label, &semi);
+        let row = ancestor[w - 1] as usize..ancestor[w] as usize;
+        for &v in &preds[row] {
+            let u = eval(v, w as u32, ancestor, &mut label, &semi);
             if semi[u as usize] < semi[w] {
                 semi[w] = semi[u as usize];
             }
         }
         ancestor[w] = parent[w];
     }
-    drop((preds, pred_end, label, ancestor));
+    drop((preds, pred_end, label));
     // The depth-first parent array becomes the idom array in place: parents
     // precede children, so `idom` of every earlier vertex is final.
     let mut idom = parent;
