@@ -88,44 +88,9 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
     if n == 0 {
         return (Vec::new(), Vec::new());
     }
-    // Depth-first numbering (preorder) from the root over holding edges.
-    let mut dfn_of = vec![NONE; n];
-    let mut vertex: Vec<u32> = Vec::with_capacity(n);
-    let mut parent: Vec<u32> = Vec::with_capacity(n);
-    // Roots of the extra depth-first searches, whose predecessor is the root.
-    let mut orphans: Vec<u32> = Vec::new();
-    let mut stack: Vec<(u32, u32)> = Vec::new();
-    for start in std::iter::once(ROOT).chain(0..n as u32) {
-        if dfn_of[start as usize] != NONE {
-            continue;
-        }
-        if start != ROOT {
-            orphans.push(start);
-        }
-        dfn_of[start as usize] = vertex.len() as u32;
-        parent.push(0);
-        vertex.push(start);
-        stack.push((start, s.edges(start).start));
-        while let Some(top) = stack.last_mut() {
-            let (node, next) = *top;
-            if next == s.edges(node).end {
-                stack.pop();
-                continue;
-            }
-            top.1 += 1;
-            if !holds(s, next) {
-                continue;
-            }
-            let to = s.edge_target(next);
-            if dfn_of[to as usize] == NONE {
-                dfn_of[to as usize] = vertex.len() as u32;
-                parent.push(dfn_of[node as usize]);
-                vertex.push(to);
-                stack.push((to, s.edges(to).start));
-            }
-        }
-    }
-    drop(stack);
+    // Depth-first numbers; the vertex of each number is not kept through
+    // the semidominator loop (the memory peak) but numbered again after it.
+    let (dfn_of, parent, orphans) = preorder(s, true);
 
     // A predecessor numbered before `w` is not yet linked when `w` is
     // processed, so it only offers itself as semidominator candidate: fold
@@ -231,6 +196,12 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
         idom[w] = d;
     }
     drop(semi);
+    let (dfn_of, _, _) = preorder(s, false);
+    let mut vertex = vec![0u32; n];
+    for (node, &w) in dfn_of.iter().enumerate() {
+        vertex[w as usize] = node as u32;
+    }
+    drop(dfn_of);
 
     // Children come after their dominator in depth-first order, so one
     // backwards pass adds every subtree into its parent; sizes are summed in
@@ -245,6 +216,53 @@ fn dominators(s: &HeapSnapshot) -> (Vec<u32>, Vec<u64>) {
         idom_by_node[node as usize] = vertex[idom[w] as usize];
     }
     (idom_by_node, retained)
+}
+
+/// Depth-first preorder numbers from the root over holding edges, then from
+/// every node not reached yet (the orphans, whose predecessor is taken to be
+/// the root), with each number's tree parent when `with_parent`.
+fn preorder(s: &HeapSnapshot, with_parent: bool) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let n = s.node_count();
+    let mut dfn_of = vec![NONE; n];
+    let mut parent: Vec<u32> = Vec::with_capacity(if with_parent { n } else { 0 });
+    let mut orphans: Vec<u32> = Vec::new();
+    let mut stack: Vec<(u32, u32)> = Vec::new();
+    let mut next_number = 0u32;
+    for start in std::iter::once(ROOT).chain(0..n as u32) {
+        if dfn_of[start as usize] != NONE {
+            continue;
+        }
+        if start != ROOT {
+            orphans.push(start);
+        }
+        dfn_of[start as usize] = next_number;
+        next_number += 1;
+        if with_parent {
+            parent.push(0);
+        }
+        stack.push((start, s.edges(start).start));
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = *top;
+            if next == s.edges(node).end {
+                stack.pop();
+                continue;
+            }
+            top.1 += 1;
+            if !holds(s, next) {
+                continue;
+            }
+            let to = s.edge_target(next);
+            if dfn_of[to as usize] == NONE {
+                dfn_of[to as usize] = next_number;
+                next_number += 1;
+                if with_parent {
+                    parent.push(dfn_of[node as usize]);
+                }
+                stack.push((to, s.edges(to).start));
+            }
+        }
+    }
+    (dfn_of, parent, orphans)
 }
 
 /// Breadth-first distances: first from the user roots (the root's
