@@ -166,30 +166,24 @@ pub fn load_diff(paths: &[PathBuf], paths_for: usize) -> Result<Diff, String> {
         return Err(format!("at most 3 snapshots can be compared, got {}", paths.len()));
     }
     let bars = indicatif::MultiProgress::new();
-    // The earlier snapshots are read on a second thread while this one reads
-    // the last (reading is most of the time); the analysis, the memory peak,
-    // waits for both.
-    let (ids, snapshot) = std::thread::scope(|scope| {
-        let earlier_ids = scope.spawn(|| {
-            earlier
-                .iter()
-                .enumerate()
-                .map(|(index, path)| {
-                    // BASE needs groups and sizes (for deleted objects); TARGET only its ids.
-                    // Neither needs its edges, which are most of the file.
-                    with_progress(path, Some(&bars), |tick| {
-                        leaklint_heap::read_object_ids(path, Some(tick), index == 0)
-                    })
-                })
-                .collect::<Result<Vec<ObjectIds>, String>>()
-        });
+    // BASE needs groups and sizes (for deleted objects); TARGET only its ids.
+    // Neither needs its edges, which are most of the file.
+    let read_ids = |index: usize, path: &Path| {
+        with_progress(path, Some(&bars), |tick| leaklint_heap::read_object_ids(path, Some(tick), index == 0))
+    };
+    // BASE is read on a second thread while this one reads FINAL and then
+    // TARGET's ids (about as much work on each core); the analysis, the
+    // memory peak, waits for both.
+    let (base, target, snapshot) = std::thread::scope(|scope| {
+        let base = earlier.first().map(|path| scope.spawn(move || read_ids(0, path)));
         let snapshot =
             with_progress(analysed_path, Some(&bars), |tick| leaklint_heap::read_file(analysed_path, Some(tick)));
-        let ids = earlier_ids.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (ids, snapshot)
+        let target = earlier.get(1).map(|path| read_ids(1, path));
+        let base = base.map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (base, target, snapshot)
     });
     // Errors in the order the files were given.
-    let ids = ids?;
+    let ids: Vec<ObjectIds> = base.into_iter().chain(target).collect::<Result<_, _>>()?;
     let mut snapshot = snapshot?;
     let analysis = Analysis::new(&snapshot);
     snapshot.release_edge_targets();

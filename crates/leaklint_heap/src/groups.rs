@@ -334,7 +334,19 @@ impl ObjectIds {
     /// Only the ids (no groups or sizes): enough for TARGET in a
     /// three-snapshot diff, at a third of the memory.
     pub fn ids_of(s: &HeapSnapshot) -> Self {
-        let ids = Varints::new(true, ById::of(s).iter(s).map(|(id, _)| id));
+        // The ids alone, sorted: no node indexes to carry along.
+        let ids = match &s.node_id {
+            Column::Narrow(ids) => {
+                let mut sorted = ids.clone();
+                sorted.sort_unstable();
+                Varints::new(true, sorted.into_iter().map(u64::from))
+            }
+            Column::Wide(ids) => {
+                let mut sorted = ids.clone();
+                sorted.sort_unstable();
+                Varints::new(true, sorted.into_iter())
+            }
+        };
         Self { ids, groups: Varints::default(), sizes: Varints::default(), keys: Vec::new() }
     }
 

@@ -120,6 +120,8 @@ struct Raw {
     edges_seen: u64,
     name_records: Vec<(u32, u32)>,
     target_records: Vec<u32>,
+    /// The same for node names when they are not kept.
+    node_name_records: Vec<u32>,
     /// The nodes section has been read.
     nodes_done: bool,
     edge_type: Vec<u8>,
@@ -153,6 +155,7 @@ impl<R: Read> Parser<'_, '_, R> {
             edges_seen: 0,
             name_records: Vec::new(),
             target_records: Vec::new(),
+            node_name_records: Vec::new(),
             nodes_done: false,
             edge_type: Vec::new(),
             edge_name: Vec::new(),
@@ -368,7 +371,7 @@ impl<R: Read> Parser<'_, '_, R> {
         let objects = self.keep != Keep::Ids;
         let cap_if = |kept: bool| if kept { cap } else { 0 };
         raw.node_type = Vec::with_capacity(cap_if(objects));
-        raw.node_name = Vec::with_capacity(cap);
+        raw.node_name = Vec::with_capacity(cap_if(objects));
         raw.node_id = Column::with_capacity(cap);
         raw.node_self_size = Column::with_capacity(cap_if(objects));
         // One more for the end of the last node's edges.
@@ -385,7 +388,12 @@ impl<R: Read> Parser<'_, '_, R> {
                         raw.node_type.push(value as u8);
                     }
                 } else if field == l.node_name {
-                    raw.node_name.push(to_u32(value, "node name")?);
+                    let name = to_u32(value, "node name")?;
+                    if objects {
+                        raw.node_name.push(name);
+                    } else if raw.node_name_records.last().is_none_or(|&max| name > max) {
+                        raw.node_name_records.push(name);
+                    }
                 } else if field == l.node_id {
                     raw.node_id.push(value);
                 } else if field == l.node_self_size {
@@ -476,7 +484,7 @@ impl<R: Read> Parser<'_, '_, R> {
         let keep = self.keep;
         let keep_location = move |node: u32, raw: &Raw| match keep {
             Keep::Graph => true,
-            _ if !raw.nodes_done || node as usize >= raw.node_name.len() => true,
+            _ if !raw.nodes_done || node as usize >= raw.node_id.len() => true,
             Keep::Objects => closure == raw.node_type.get(node as usize).map(|&t| t as usize),
             Keep::Ids => false,
         };
@@ -570,7 +578,8 @@ fn finish(l: Layout, raw: Raw, end: u64, keep: Keep) -> Result<HeapSnapshot> {
         first_edge.push(total as u32);
     }
     let strings = raw.strings.len() as u64;
-    if let Some(bad) = raw.node_name.iter().find(|&&n| u64::from(n) >= strings) {
+    let mut names = raw.node_name.iter().chain(&raw.node_name_records);
+    if let Some(bad) = names.find(|&&n| u64::from(n) >= strings) {
         return fail(format!("node name {bad} is not in the {strings}-entry string table"));
     }
     let edge_kinds: Vec<EdgeKind> = l.edge_types.iter().map(|t| EdgeKind::from_name(t)).collect();
@@ -608,7 +617,7 @@ fn finish(l: Layout, raw: Raw, end: u64, keep: Keep) -> Result<HeapSnapshot> {
     strings.starts.shrink_to_fit();
     Ok(HeapSnapshot {
         node_type: raw.node_type,
-        node_name: if keep == Keep::Ids { Vec::new() } else { raw.node_name },
+        node_name: raw.node_name,
         node_id: raw.node_id,
         node_self_size: raw.node_self_size,
         first_edge,
@@ -639,6 +648,7 @@ mod tests {
     fn every_mode_reports_the_same_errors() {
         let broken = [
             GOOD.replace("[1,1,5,0,7", "[1,1,700,0,7"),
+            GOOD.replace("[0,0,1,0,2,1,1,3", "[0,0,1,0,2,1,9,3"),
             GOOD.replace("[1,1,5,0,7", "[1,9,5,0,7"),
             GOOD.replace("[1,1,5,0,7", "[1,1,4,0,7"),
             GOOD.replace("[1,1,5,0,7,10,1,2,10]", "[1,1,5,0,7,10,1,2,10,1,1,5]"),
