@@ -28,13 +28,19 @@ fn group(s: &HeapSnapshot, split_closures: bool) -> Grouping {
     let mut keys = Vec::new();
     let mut internal = Vec::new();
     let mut of_node = Vec::with_capacity(s.node_count());
+    // The key depends only on the node's type, name string and location:
+    // look those up as integers first, and hash the strings once per combination.
+    let mut memo: FxHashMap<(u8, u32, Option<Location>), u32> = FxHashMap::default();
     for node in 0..s.node_count() as u32 {
+        let split = split_closures && s.kind(node) == NodeKind::Closure;
+        let location = if split { s.location(node) } else { None };
+        let raw_key = (s.node_type[node as usize], s.node_name[node as usize], location);
+        if let Some(&g) = memo.get(&raw_key) {
+            of_node.push(g);
+            continue;
+        }
         let class = s.class_name(node);
-        let (function, location) = if split_closures && s.kind(node) == NodeKind::Closure {
-            (Some(s.name(node)), s.location(node))
-        } else {
-            (None, None)
-        };
+        let function = split.then(|| s.name(node));
         let next = keys.len() as u32;
         let g = *index.entry((class, function, location)).or_insert_with(|| {
             keys.push(GroupKey {
@@ -45,6 +51,7 @@ fn group(s: &HeapSnapshot, split_closures: bool) -> Grouping {
             internal.push(is_internal(s, node));
             next
         });
+        memo.insert(raw_key, g);
         of_node.push(g);
     }
     Grouping { keys, internal, of_node }
