@@ -68,27 +68,29 @@ fn toolchain_env() -> Vec<(&'static str, OsString)> {
     vec![("CARGO_HOME", cargo_home), ("RUSTUP_HOME", rustup_home)]
 }
 
-/// `pre-commit try-repo HOOKS HOOK_ID --all-files` in `project`, with the
-/// `leaklint` cargo built for these tests first on PATH and a private cache.
-fn try_repo(hooks: &Tree, hook_id: &str, project: &Tree) -> Output {
-    let cache = Tree::new();
+/// `pre-commit try-repo HOOKS HOOK_ID --all-files` run in `project`, isolated:
+/// a private pre-commit cache and `HOME`, with cargo's and rustup's state kept.
+fn try_repo_command(hooks: &Path, hook_id: &str, project: &Tree, cache: &Tree) -> Command {
+    let mut command = Command::new(pre_commit());
+    command
+        .args([OsString::from("try-repo"), hooks.into(), hook_id.into(), "--all-files".into()])
+        .current_dir(project.path())
+        .envs(toolchain_env())
+        .env("PRE_COMMIT_HOME", cache.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", cache.path())
+        .env_remove("NO_COLOR");
+    command
+}
 
+/// `try_repo_command` with the `leaklint` cargo built for these tests first on PATH.
+fn try_repo(hooks: &Tree, hook_id: &str, project: &Tree) -> Output {
     let leaklint_dir = Path::new(env!("CARGO_BIN_EXE_leaklint")).parent().unwrap().to_path_buf();
     let path = std::env::join_paths(
         std::iter::once(leaklint_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )
     .unwrap();
-    Command::new(pre_commit())
-        .args([OsString::from("try-repo"), hooks.path().into(), hook_id.into(), "--all-files".into()])
-        .current_dir(project.path())
-        .envs(toolchain_env())
-        .env("PATH", path)
-        .env("PRE_COMMIT_HOME", cache.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cache.path())
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("pre-commit runs")
+    try_repo_command(hooks.path(), hook_id, project, &Tree::new()).env("PATH", path).output().expect("pre-commit runs")
 }
 
 fn describe(output: &Output) -> String {
@@ -135,18 +137,11 @@ fn installed_binary_hook_skips_files_of_other_types() {
 /// pre-commit clones this repository and runs `cargo install --path .` on it,
 /// then runs the `leaklint` it built (its own `bin/` comes first on PATH).
 fn run_rust_hook(project: &Tree, cache: &Tree) -> Output {
-    Command::new(pre_commit())
-        .args([OsString::from("try-repo"), workspace_root().into(), "leaklint".into(), "--all-files".into()])
-        .current_dir(project.path())
-        .envs(toolchain_env())
+    try_repo_command(&workspace_root(), "leaklint", project, cache)
         // Under target/, so reruns are incremental; the first build is a full release build
         // (about 3 minutes on two cores). Thin LTO only slows it down.
         .env("CARGO_TARGET_DIR", workspace_root().join("target/pre-commit-hook"))
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("PRE_COMMIT_HOME", cache.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cache.path())
-        .env_remove("NO_COLOR")
         .output()
         .expect("pre-commit runs")
 }

@@ -326,6 +326,14 @@ pub struct Call {
     pub conditional: bool,
 }
 
+impl Call {
+    /// From the start of the call to the end of its callee (`new Ajv`, `memoize`):
+    /// what a finding underlines, without a multi-line argument list.
+    pub fn head_span(&self) -> Span {
+        Span::new(self.span.start, self.callee_span.end)
+    }
+}
+
 /// An imported binding: `import Ajv from "ajv"` is `{ module: "ajv", export: "default" }`;
 /// `const _ = require("lodash"); _.memoize` is `{ module: "lodash", export: "memoize" }`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -112,6 +112,9 @@ const LIFECYCLE_NAMES: &[&str] = &[
     "connectedCallback",
 ];
 
+/// Hooks whose first argument runs when a component mounts: React effects, Vue's `onMounted`.
+const MOUNT_HOOKS: &[&str] = &["useEffect", "useLayoutEffect", "onMounted"];
+
 /// Is `func` (or a function it is nested in) a component lifecycle method or an effect callback?
 fn in_component_lifecycle(model: &FileModel, func: FunctionId) -> bool {
     let mut at = Some(func);
@@ -123,7 +126,7 @@ fn in_component_lifecycle(model: &FileModel, func: FunctionId) -> bool {
         at = function.parent;
     }
     model.calls.iter().any(|c| {
-        matches!(c.name.as_str(), "useEffect" | "useLayoutEffect" | "onMounted")
+        MOUNT_HOOKS.contains(&c.name.as_str())
             && matches!(c.args.first(), Some(Arg::Function(effect)) if is_within(model, func, *effect))
     })
 }

@@ -83,7 +83,7 @@ fn subscriptions(model: &FileModel, func: FunctionId) -> Vec<Subscription> {
                 continue;
             }
             out.push(Subscription {
-                span: Span::new(c.span.start, c.callee_span.end),
+                span: c.head_span(),
                 what: format!("`{}(...)`", c.callee),
                 undo_key: Undo::Subscribe(stored.or_else(|| c.callee.rsplit_once('.').map(|(o, _)| o.to_string()))),
             });
@@ -128,7 +128,7 @@ impl Rule for NoComponentSubscriptionLeak {
         // React effects and Vue's `onMounted`: the cleanup is the returned function / `onUnmounted`.
         for call in &model.calls {
             let hook = call.name.as_str();
-            if !matches!(hook, "useEffect" | "useLayoutEffect" | "onMounted") {
+            if !crate::MOUNT_HOOKS.contains(&hook) {
                 continue;
             }
             let Some(Arg::Function(effect)) = call.args.first() else { continue };
@@ -168,7 +168,7 @@ impl Rule for NoComponentSubscriptionLeak {
                     span: sub.span,
                     message: format!("{} in a `{hook}` callback is never undone when the component unmounts", sub.what),
                     label: "subscribes on every mount".into(),
-                    related: vec![Label { span: Span::new(call.span.start, call.callee_span.end), message: format!("`{hook}` has no cleanup for it") }],
+                    related: vec![Label { span: call.head_span(), message: format!("`{hook}` has no cleanup for it") }],
                     help: format!("Every mount adds one more subscription that keeps the unmounted component (and its state) alive; {fix}."),
                     fixes: Vec::new(),
                     subject: None,

@@ -3,7 +3,7 @@
 //! runs per request or on every call.
 
 use leaklint_core::model::{Arg, Call, EventKind, Lifetime, ResultUse};
-use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
+use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::factories::{FACTORIES, Factory};
 use crate::how_often;
@@ -70,7 +70,7 @@ impl Rule for NoPerCallConstruction {
             };
             if imports_ajv && is_fresh_schema_compile(call) && !cached() {
                 ctx.report(Finding {
-                    span: Span::new(call.span.start, call.callee_span.end),
+                    span: call.head_span(),
                     message: format!(
                         "`{}` compiles a freshly built schema object {}",
                         call.callee,
@@ -102,7 +102,7 @@ impl Rule for NoPerCallConstruction {
                     .push(Label { span: crate::head(ctx.source, entry), message: "this runs once per request".into() });
             }
             ctx.report(Finding {
-                span: Span::new(call.span.start, call.callee_span.end),
+                span: call.head_span(),
                 message: format!("{what} is built {}", how_often(func)),
                 label: format!("a new `{}` {}", call.callee, func.lifetime.describe()),
                 related,

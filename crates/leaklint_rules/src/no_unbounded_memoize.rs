@@ -2,7 +2,7 @@
 //! bound, whose cache keys are its callers' arguments.
 
 use leaklint_core::model::{Arg, Call, Lifetime};
-use leaklint_core::{Finding, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
+use leaklint_core::{Finding, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 pub struct NoUnboundedMemoize;
 
@@ -79,7 +79,7 @@ impl Rule for NoUnboundedMemoize {
                 continue;
             }
             ctx.report(Finding {
-                span: Span::new(call.span.start, call.callee_span.end),
+                span: call.head_span(),
                 message: format!(
                     "`{name}` memoises with `{}` and no size bound, so it keeps a result for every distinct argument forever",
                     call.callee

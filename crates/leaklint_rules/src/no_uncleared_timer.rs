@@ -3,7 +3,7 @@
 //! passed to `clearInterval`/`clearTimeout`.
 
 use leaklint_core::model::{Arg, Call, FileModel, Lifetime, ResultUse};
-use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
+use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::{how_often, in_component_lifecycle, last_segment};
 
@@ -84,7 +84,7 @@ impl Rule for NoUnclearedTimer {
                 related.push(Label { span: crate::head(ctx.source, entry), message: "this runs repeatedly".into() });
             }
             ctx.report(Finding {
-                span: Span::new(call.span.start, call.callee_span.end),
+                span: call.head_span(),
                 message: format!("{what} is started {} and {problem}", how_often(func)),
                 label: format!("a new timer {}", func.lifetime.describe()),
                 related,

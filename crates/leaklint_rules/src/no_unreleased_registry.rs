@@ -238,7 +238,7 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
             format!("`{field}.close()` (or `removeAllListeners()`)")
         };
         ctx.report(Finding {
-            span: leaklint_core::Span::new(call.span.start, call.callee_span.end),
+            span: call.head_span(),
             message: format!(
                 "`{field}` is replaced each time `{}` runs, but the old value is never closed",
                 func.name.as_deref().unwrap_or("this method")
