@@ -350,24 +350,20 @@ fn report_unused(
         Kind::Enable => " for ",
         _ => " from ",
     };
-    let remove_comment = || Fix {
-        message: format!("Remove the unused `{name}` directive"),
-        safe: true,
-        edits: vec![Edit { span: comment_removal(source, directive.comment), replacement: String::new() }],
-    };
     let help = "Unused directives hide nothing today but would hide a future finding; remove them.".to_string();
+    // The whole directive is unused: one finding on the comment, fixed by removing it.
+    let unused_comment = |message: String, help: String| {
+        let fix = Fix {
+            message: format!("Remove the unused `{name}` directive"),
+            safe: true,
+            edits: vec![Edit { span: comment_removal(source, directive.comment), replacement: String::new() }],
+        };
+        pseudo(UNUSED_DIRECTIVE_RULE, severity, directive.comment, message, help, vec![fix])
+    };
     match &directive.rules {
         None => {
             if !used.contains(&(d, None)) {
-                let message = format!("Unused `{name}` directive ({nothing})");
-                out.push(pseudo(
-                    UNUSED_DIRECTIVE_RULE,
-                    severity,
-                    directive.comment,
-                    message,
-                    help,
-                    vec![remove_comment()],
-                ));
+                out.push(unused_comment(format!("Unused `{name}` directive ({nothing})"), help));
             }
         }
         // Every id was unknown: reported as invalid already.
@@ -377,14 +373,7 @@ fn report_unused(
             if unused.len() == names.len() {
                 let list: Vec<String> = names.iter().map(|n| format!("`{}`", n.id)).collect();
                 let message = format!("Unused `{name}` directive ({nothing}{joiner}{})", list.join(" or "));
-                out.push(pseudo(
-                    UNUSED_DIRECTIVE_RULE,
-                    severity,
-                    directive.comment,
-                    message,
-                    help,
-                    vec![remove_comment()],
-                ));
+                out.push(unused_comment(message, help));
                 return;
             }
             for k in unused {
