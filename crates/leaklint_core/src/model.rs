@@ -240,8 +240,9 @@ pub enum EventKind {
     },
     /// An entry leaves: `delete`, `clear`, `splice`, `shift`, `pop`, `length = n`.
     Remove { target: ValueId, method: String },
-    /// The binding is replaced (drops everything it held).
-    Reassign { target: ValueId },
+    /// The binding is replaced (drops everything it held, unless the new value
+    /// is derived from the old one: `derived`).
+    Reassign { target: ValueId, derived: Option<Derivation> },
     /// Iterated or enumerated (`for..of`, `forEach`, `keys()`, `Object.keys`, spread).
     Iterate { target: ValueId },
     /// Its size is compared against something: a bound.
@@ -266,6 +267,19 @@ pub enum EventKind {
     /// A listener is removed; `handler` is `None` for `removeAllListeners`
     /// (and `Some(Handler::Inline)` for a fresh function, which removes nothing).
     ListenerRemove { emitter_path: String, event: Option<String>, handler: Option<Handler>, method: String },
+}
+
+/// How a replacement value is built from the value it replaces (`x = <from x>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Derivation {
+    /// `x = x.method(...)`: `x.child(...)`, `x.concat(y)`, `x.slice(-100)`.
+    Method(String),
+    /// `x = Object.create(x)`: the old value becomes the new one's prototype.
+    Prototype,
+    /// `x = [...x, y]` (or `[y, ...x]`).
+    ArraySpread,
+    /// `x = { ...x, k: v }`; `dynamic_key` when some key is computed at run time (`[id]: v`).
+    ObjectSpread { dynamic_key: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -293,6 +307,30 @@ pub struct FileModel {
     pub strict: bool,
     /// Modules the file imports or requires, sorted, without duplicates.
     pub imported_modules: Vec<String>,
+    /// `catch`/`finally` clauses and promise `.catch`/`.then(_, f)`/`.finally` callbacks, in the order
+    /// the walk meets them (in a chain, the outer call first).
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Code that runs only when something fails, or whatever happens: a `try`
+/// statement's `catch`/`finally` clause, or a promise's rejection or `finally` callback.
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    /// The code that runs: the clause, or the callback argument (an inline function or a name).
+    pub span: Span,
+    /// The function the clause or the call is written in.
+    pub func: FunctionId,
+    pub kind: OutcomeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// `catch (e) { ... }`, guarding `try_block`.
+    Catch { try_block: Span },
+    /// `.catch(f)` or `.then(ok, f)`: runs when the promise `receiver` rejects.
+    Rejection { receiver: Span },
+    /// `finally { ... }` or `.finally(f)`: runs on every outcome.
+    Finally,
 }
 
 /// An assignment to an identifier no scope declares (`name` is `x`), or to a
@@ -399,7 +437,7 @@ impl FileModel {
         self.events.iter().filter(move |e| match &e.kind {
             EventKind::Write { target: t, .. }
             | EventKind::Remove { target: t, .. }
-            | EventKind::Reassign { target: t }
+            | EventKind::Reassign { target: t, .. }
             | EventKind::Iterate { target: t }
             | EventKind::SizeCheck { target: t }
             | EventKind::Lookup { target: t } => *t == target,

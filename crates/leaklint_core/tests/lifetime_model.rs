@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use leaklint_core::build_model;
-use leaklint_core::model::{EventKind, FileModel, Lifetime, Longevity};
+use leaklint_core::model::{Derivation, EventKind, FileModel, Lifetime, Longevity, OutcomeKind};
 
 fn model(file: &str, source: &str) -> FileModel {
     build_model(Path::new(file), source).expect("parses")
@@ -151,4 +151,87 @@ registerHandler(function onOrder(ctx) {
         _ => None,
     });
     assert_eq!(longevity, Some(Longevity::Configured));
+}
+
+/// `catch`/`finally` clauses and promise rejection/`finally` callbacks, with the
+/// function they are written in.
+#[test]
+fn outcomes_of_try_statements_and_promises() {
+    let source = "
+async function f() {
+  try { await a(); } catch (e) { fail(e); } finally { done(); }
+  p.then(ok, onError);
+  p.catch((e) => fail(e)).finally(cleanup);
+  p.then(ok);
+}
+";
+    let m = model("a.js", source);
+    let kinds: Vec<(&str, String)> = m
+        .outcomes
+        .iter()
+        .map(|o| {
+            let kind = match o.kind {
+                OutcomeKind::Catch { try_block } => {
+                    assert_eq!(try_block.text(source), "{ await a(); }");
+                    "catch"
+                }
+                OutcomeKind::Rejection { receiver } => {
+                    assert_eq!(receiver.text(source), "p");
+                    "rejection"
+                }
+                OutcomeKind::Finally => "finally",
+            };
+            assert_eq!(m.function(o.func).name.as_deref(), Some("f"));
+            (kind, o.span.text(source).to_string())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("catch", "catch (e) { fail(e); }".to_string()),
+            ("finally", "{ done(); }".to_string()),
+            ("rejection", "onError".to_string()),
+            ("finally", "cleanup".to_string()),
+            ("rejection", "(e) => fail(e)".to_string()),
+        ]
+    );
+}
+
+/// A reassignment records how the new value is built from the one it replaces.
+#[test]
+fn reassignments_record_their_derivation() {
+    let source = "
+let log = pino(), ctx = {}, list = [], state = {}, other = [];
+exports.h = (req, res) => {
+  log = log.child({ id: req.id });
+  ctx = Object.create(ctx);
+  list = [...list, req.url];
+  state = { ...state, [req.id]: 1 };
+  state = { ...state, hits: 1 };
+  other = list.concat(req.url);
+  list = [];
+};
+";
+    let m = model("a.js", source);
+    let derived: Vec<(String, Option<Derivation>)> = m
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Reassign { target, derived } => Some((m.value(*target).name.clone(), derived.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        derived,
+        [
+            ("log".to_string(), Some(Derivation::Method("child".into()))),
+            ("ctx".to_string(), Some(Derivation::Prototype)),
+            ("list".to_string(), Some(Derivation::ArraySpread)),
+            ("state".to_string(), Some(Derivation::ObjectSpread { dynamic_key: true })),
+            ("state".to_string(), Some(Derivation::ObjectSpread { dynamic_key: false })),
+            ("list".to_string(), None),
+        ]
+    );
+    let log = m.values.iter().find(|v| v.name == "log").expect("tracked");
+    assert_eq!(log.longevity, Some(Longevity::ModuleScope));
 }

@@ -2,6 +2,7 @@
 //! whose examples run as tests (`tests/rule_docs.rs`).
 
 mod factories;
+mod failure;
 mod no_accidental_global;
 mod no_component_subscription_leak;
 mod no_listener_leak;

@@ -1,9 +1,11 @@
 //! `no-listener-leak`: a listener added to a long-lived emitter from code that
-//! runs per request or per instance, with no matching removal.
+//! runs per request or per instance, with no matching removal; and a `once`
+//! listener added per call that a timeout or error path strands (its event never comes).
 
-use leaklint_core::model::{EventKind, FileModel, Handler, Lifetime, Longevity};
+use leaklint_core::model::{Event, EventKind, FileModel, Function, Handler, Lifetime, Longevity};
 use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
+use crate::failure::{FailureKind, FailurePath, FunctionNames, ends_operation, failure_paths, related};
 use crate::{function_of, how_often};
 
 pub struct NoListenerLeak;
@@ -50,6 +52,7 @@ impl Rule for NoListenerLeak {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
+        let mut failures: Option<(FunctionNames<'_>, Vec<FailurePath>)> = None;
         for event in &model.events {
             let EventKind::ListenerAdd {
                 emitter,
@@ -69,8 +72,11 @@ impl Rule for NoListenerLeak {
             // Functions of unknown call rate (exported set-up functions) are often called once; only
             // code the model knows repeats (per request, per instance) is reported.
             let repeats = matches!(func.lifetime, Lifetime::PerRequest | Lifetime::PerInstance);
-            let used_up = method.contains("nce") && name.as_deref().is_some_and(|n| PER_REQUEST_EVENTS.contains(&n));
-            if !repeats || used_up || *result_used || *auto_removed || *guarded {
+            let once = method.contains("nce");
+            let used_up = once && name.as_deref().is_some_and(|n| PER_REQUEST_EVENTS.contains(&n));
+            // A `once` listener from any repeated code is checked against the failure paths below.
+            let may_strand = once && func.lifetime.runs_repeatedly();
+            if !(repeats || may_strand) || used_up || *result_used || *auto_removed || *guarded {
                 continue;
             }
             if has_matching_removal(model, &emitter.path, name.as_deref(), handler) {
@@ -81,6 +87,20 @@ impl Rule for NoListenerLeak {
             // practice; one that has a teardown but forgets this listener leaks.
             let page_or_process = matches!(longevity, Longevity::Global | Longevity::Process);
             if func.lifetime == Lifetime::PerInstance && page_or_process && !has_teardown(model) {
+                continue;
+            }
+            if may_strand {
+                let (names, paths) = failures.get_or_insert_with(|| {
+                    let names = FunctionNames::new(model);
+                    let paths = failure_paths(model, ctx.source, &names);
+                    (names, paths)
+                });
+                if let Some(path) = paths.iter().find(|p| strands(ctx.source, names, event, handler, func, p)) {
+                    report_stranded(ctx, event, func, path, longevity);
+                    continue;
+                }
+            }
+            if !repeats {
                 continue;
             }
             let event_text = name.as_deref().map(|n| format!("'{n}', ")).unwrap_or_default();
@@ -127,4 +147,107 @@ impl Rule for NoListenerLeak {
             });
         }
     }
+}
+
+/// The event argument of `emitter.once(EVENT, handler)` as written.
+fn event_argument<'s>(source: &'s str, event: &Event, method: &str) -> Option<&'s str> {
+    let text = event.span.text(source);
+    let open = text.find(&format!("{method}("))? + method.len() + 1;
+    let mut depth = 0i32;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => return Some(text[open..open + i].trim()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Does failure path `p` end the call that added this `once` listener, leaving the listener waiting?
+fn strands(
+    source: &str,
+    names: &FunctionNames<'_>,
+    event: &Event,
+    handler: &Handler,
+    func: &Function,
+    p: &FailurePath,
+) -> bool {
+    let model = names.model();
+    // Unrelated code, the listener itself, or code inside its own handler (which has already fired).
+    if !related(model, p.func, event.func) || event.span.contains(p.at) {
+        return false;
+    }
+    if let Handler::Named(n) = handler
+        && let Some(f) = names.resolve(n, event.func)
+        && model.function(f).span.contains(p.at)
+    {
+        return false;
+    }
+    if matches!(p.kind, FailureKind::Catch { .. }) && event.span.start > p.at.start {
+        return false;
+    }
+    // A rejection of the promise that waits for this very event.
+    if matches!(p.kind, FailureKind::Rejection { receiver } if receiver.contains(event.span)) {
+        return false;
+    }
+    // Code of unknown call rate (an exported function may be set-up code run once): only a
+    // per-call event name or a timeout shows that it waits for the answer to this call.
+    if func.lifetime == Lifetime::Repeatable {
+        let EventKind::ListenerAdd { method, .. } = &event.kind else { return false };
+        let dynamic = event_argument(source, event, method)
+            .is_some_and(|arg| arg.contains('+') || arg.contains("${") || arg.contains('('));
+        if !(dynamic || p.is_timeout()) {
+            return false;
+        }
+    }
+    ends_operation(source, names, p)
+}
+
+fn report_stranded(
+    ctx: &mut RuleContext<'_>,
+    event: &Event,
+    func: &Function,
+    path: &FailurePath,
+    longevity: Longevity,
+) {
+    let EventKind::ListenerAdd { emitter, handler, method, captures_request, .. } = &event.kind else { return };
+    let arg = event_argument(ctx.source, event, method).unwrap_or("...");
+    let mut related = vec![Label { span: path.at, message: "ends the call here; the listener stays".into() }];
+    if let Some(entry) = func.entry_span.filter(|s| !s.contains(event.span)) {
+        related.push(Label {
+            span: crate::head(ctx.source, entry),
+            message: format!("this runs {}", func.lifetime.describe()),
+        });
+    }
+    let holds = if captures_request.is_empty() {
+        String::new()
+    } else {
+        format!(" (it captures {})", captures_request.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+    };
+    let removal = match handler {
+        Handler::Named(h) => format!("`{}.removeListener({arg}, {h})`", emitter.path),
+        Handler::Inline => format!(
+            "`{}.removeListener({arg}, handler)`, keeping the handler in a variable (an inline function cannot be removed)",
+            emitter.path
+        ),
+    };
+    ctx.report(Finding {
+        span: event.span,
+        message: format!(
+            "`{}.{method}({arg}, ...)` is added {} and only goes away when its event fires, but {} ends the call without removing it",
+            emitter.path,
+            how_often(func),
+            path.what
+        ),
+        label: format!("`{}` is long-lived: {}", emitter.path, longevity.describe()),
+        related,
+        help: format!(
+            "A `once` listener is removed only when its event fires. When the call times out or fails first, that event never comes (an event name made per call never fires again), so the listener and its closure{holds} stay on `{}` for good. Remove it on the failure path too: {removal}; or wait with `events.once(emitter, name, {{ signal }})` and abort the signal.",
+            emitter.path
+        ),
+        fixes: Vec::new(),
+        subject: Some(emitter.path.clone()),
+    });
 }

@@ -1,9 +1,10 @@
 //! `no-unreleased-registry`: every object a factory or constructor creates is
 //! added to a long-lived registry that only an opt-in `destroy()` (or nothing)
-//! removes it from; and long-lived owners that register each caller's object
-//! with no way to unregister it.
+//! removes it from; long-lived owners that register each caller's object
+//! with no way to unregister it; and long-lived bindings replaced per call by a
+//! value built from the old one (`logger = logger.child()`), a chain that only grows.
 
-use leaklint_core::model::{EventKind, FileModel, FunctionKind, ValueId};
+use leaklint_core::model::{Derivation, EventKind, FileModel, FunctionKind, Lifetime, ValueId};
 use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::how_often;
@@ -13,7 +14,7 @@ pub struct NoUnreleasedRegistry;
 static META: RuleMeta = RuleMeta {
     id: "no-unreleased-registry",
     default_severity: Severity::Warning,
-    summary: "Every created object is kept in a long-lived registry that only an optional destroy() (or nothing) empties.",
+    summary: "Every created object is kept in a long-lived registry that only an optional destroy() (or nothing) empties, or a long-lived binding is replaced per call by a value built from itself.",
     docs: include_str!("../../../rules/no-unreleased-registry.md"),
     tags: &["memory", "node", "browser"],
     precision: Precision::Medium,
@@ -42,7 +43,7 @@ fn removals(model: &FileModel, target: ValueId) -> Vec<(leaklint_core::Span, lea
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Remove { target: t, .. } | EventKind::Reassign { target: t } if *t == target => {
+            EventKind::Remove { target: t, .. } | EventKind::Reassign { target: t, .. } if *t == target => {
                 Some((e.span, e.func))
             }
             _ => None,
@@ -57,6 +58,7 @@ impl Rule for NoUnreleasedRegistry {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         check_replaced_fields(ctx);
+        check_derived_chains(ctx);
         let model = ctx.model;
         let mut reported: Vec<ValueId> = Vec::new();
         for event in &model.events {
@@ -267,4 +269,102 @@ fn only_called_from_constructors(
         model.functions.iter().filter(|f| f.kind == FunctionKind::Constructor).map(|f| f.span).collect();
     let mut calls = source.match_indices(&needle).map(|(at, _)| at as u32).peekable();
     calls.peek().is_some() && calls.all(|at| constructors.iter().any(|c| c.start <= at && at < c.end))
+}
+
+/// Methods whose result keeps the receiver reachable (a child logger, a prototype-linked
+/// context) or holds everything it held plus more (`concat`, `clone`, `extend`).
+const GROWING_METHODS: &[&str] =
+    &["child", "concat", "clone", "extend", "with", "fork", "derive", "createChild", "inherit", "spawn"];
+
+/// Names of set-up APIs: `extend`, `use`, `registerPlugin`, `configure`, ...
+const SETUP_PREFIXES: &[&str] =
+    &["register", "define", "add", "extend", "use", "configure", "setup", "init", "install", "plugin", "mixin"];
+
+fn is_setup_api(name: &str) -> bool {
+    SETUP_PREFIXES.iter().any(|p| {
+        name.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    })
+}
+
+/// Methods whose result is bounded by the receiver or smaller: a replacement with one caps the chain.
+const BOUNDING_METHODS: &[&str] = &["slice", "filter", "splice", "subarray", "take", "toSpliced"];
+
+/// `logger = logger.child(...)`, `ctx = Object.create(ctx)`, `list = [...list, x]`,
+/// `state = { ...state, [key]: v }` on a long-lived binding from repeated code:
+/// each replacement keeps the old value reachable or holds one more entry.
+fn check_derived_chains(ctx: &mut RuleContext<'_>) {
+    let model = ctx.model;
+    let mut reported: Vec<ValueId> = Vec::new();
+    for event in &model.events {
+        let EventKind::Reassign { target, derived: Some(derived) } = &event.kind else { continue };
+        let grows = match derived {
+            Derivation::Method(m) => GROWING_METHODS.contains(&m.as_str()),
+            Derivation::Prototype | Derivation::ArraySpread => true,
+            Derivation::ObjectSpread { dynamic_key } => *dynamic_key,
+        };
+        let value = model.value(*target);
+        let Some(longevity) = value.longevity else { continue };
+        if !grows || reported.contains(target) {
+            continue;
+        }
+        let func = model.function(event.func);
+        // Set-up APIs (`Parser.extend(plugin)`, `configure(opts)`) are called a few times at
+        // start-up, not per request: only code known to repeat counts for them.
+        if func.lifetime == Lifetime::Repeatable && func.name.as_deref().is_some_and(is_setup_api) {
+            continue;
+        }
+        // A parameter reassigned in its own function is a local: the caller's binding stays as it was.
+        if !value.name.contains('.') && func.params.contains(&value.name) {
+            continue;
+        }
+        // Reset to a fresh value, bounded (`list = list.slice(-100)`), emptied or size-checked somewhere.
+        let bounded = model.events_on(*target).any(|e| match &e.kind {
+            EventKind::Reassign { derived: None, .. } => true,
+            EventKind::Reassign { derived: Some(Derivation::Method(m)), .. } => BOUNDING_METHODS.contains(&m.as_str()),
+            EventKind::Remove { .. } | EventKind::SizeCheck { .. } => true,
+            _ => false,
+        });
+        if bounded {
+            continue;
+        }
+        let name = &value.name;
+        let (how, what) = match derived {
+            Derivation::Method(m) if matches!(m.as_str(), "concat" | "extend") => {
+                (format!("`{name}.{m}(...)`"), "a copy that holds everything the old one held, plus more")
+            }
+            Derivation::Method(m) => {
+                (format!("`{name}.{m}(...)`"), "a value built from the old one, which it keeps reachable")
+            }
+            Derivation::Prototype => {
+                (format!("`Object.create({name})`"), "a new object whose prototype is the old one")
+            }
+            Derivation::ArraySpread => (format!("`[...{name}, ...]`"), "a copy with one more element"),
+            Derivation::ObjectSpread { .. } => (format!("`{{ ...{name}, [key]: ... }}`"), "a copy with one more key"),
+        };
+        let mut related = Vec::new();
+        if let Some(decl) = value.decl_span {
+            related.push(Label { span: decl, message: format!("`{name}` is {}", longevity.describe()) });
+        }
+        if let Some(entry) = func.entry_span.filter(|s| !s.contains(event.span)) {
+            related.push(Label {
+                span: crate::head(ctx.source, entry),
+                message: format!("this runs {}", func.lifetime.describe()),
+            });
+        }
+        ctx.report(Finding {
+            span: event.span,
+            message: format!(
+                "`{name}` is replaced by {how} {}: {what}, so it grows with every call and nothing resets it",
+                how_often(func)
+            ),
+            label: format!("replaces `{name}` with a value built from it"),
+            related,
+            help: format!(
+                "Each replacement stays reachable from `{name}` for as long as it lives, so the chain (or the collection) only grows. Keep the derived value in a local (`const log = {name}.child(...)`) instead of reassigning the shared binding, or bound it (`list = list.slice(-100)`)."
+            ),
+            fixes: Vec::new(),
+            subject: Some(name.clone()),
+        });
+        reported.push(*target);
+    }
 }

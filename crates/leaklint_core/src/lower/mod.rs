@@ -7,6 +7,7 @@
 //! fixpoint over those uses and turns the raw facts into model events.
 
 mod calls;
+mod flow;
 mod known;
 mod resolve;
 
@@ -387,6 +388,10 @@ struct Collector<'a, 's> {
     long_lived_emitters: Vec<String>,
     /// Assignments to undeclared identifiers: span, function, name.
     implicit_globals: Vec<(Span, FunctionId, &'a str)>,
+    /// `catch`/`finally` clauses and promise rejection/`finally` callbacks.
+    outcomes: Vec<crate::model::Outcome>,
+    /// Assignments (by span) whose new value is built from the old one: `x = x.child()`.
+    derivations: Vec<(Span, crate::model::Derivation)>,
 }
 
 impl<'a, 's> Collector<'a, 's> {
@@ -452,6 +457,8 @@ impl<'a, 's> Collector<'a, 's> {
             request_registrars: Vec::new(),
             long_lived_emitters: Vec::new(),
             implicit_globals: Vec::new(),
+            outcomes: Vec::new(),
+            derivations: Vec::new(),
         }
     }
 
@@ -1455,6 +1462,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 self.field_aliases.push((sym, target.root.clone(), target.props.clone()));
             }
             if it.operator == AssignmentOperator::Assign {
+                self.note_derivation(it);
                 let kind = self.container_kind(&it.right);
                 self.assigns.push(RawAssign {
                     target,
@@ -1512,6 +1520,8 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                     self.record_listener(it, m, false);
                 } else if known::REMOVE_LISTENER.contains(&method) {
                     self.record_listener(it, m, true);
+                } else if matches!(method, "catch" | "then" | "finally") {
+                    self.note_promise_callback(m, &it.arguments);
                 } else {
                     self.record_collection_call(it, m);
                 }
@@ -1760,6 +1770,11 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
     fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
         self.push_collection_event(&it.argument, it.span, RawKind::Iterate);
         walk::walk_spread_element(self, it);
+    }
+
+    fn visit_try_statement(&mut self, it: &TryStatement<'a>) {
+        self.note_try(it);
+        walk::walk_try_statement(self, it);
     }
 
     fn visit_if_statement(&mut self, it: &IfStatement<'a>) {

@@ -55,6 +55,22 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
     c.collection_events.iter().for_each(|e| note(&e.target));
     c.listeners.iter().for_each(|l| note(&l.emitter));
     c.call_sites.iter().flat_map(|s| s.args.iter().flatten()).for_each(&mut note);
+    // Replacements built from the value they replace (`logger = logger.child()`), from repeated code.
+    let derived_at: HashMap<u32, crate::model::Derivation> =
+        std::mem::take(&mut c.derivations).into_iter().map(|(span, d)| (span.start, d)).collect();
+    let derived_assigns: Vec<usize> = if derived_at.is_empty() {
+        Vec::new()
+    } else {
+        (0..c.assigns.len())
+            .filter(|&i| {
+                let a = &c.assigns[i];
+                !a.is_declaration
+                    && derived_at.contains_key(&a.span.start)
+                    && lifetimes.life[a.func.0 as usize] != Lifetime::Startup
+            })
+            .collect()
+    };
+    derived_assigns.iter().for_each(|&i| note(&c.assigns[i].target));
     let declaring: HashMap<SymbolId, FunctionId> = symbols.into_iter().map(|s| (s, c.declaring_function(s))).collect();
 
     let fn_by_start: HashMap<u32, FunctionId> = c.functions.iter().map(|f| (f.model.span.start, f.model.id)).collect();
@@ -94,6 +110,11 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         };
         events.push(Event { span: raw.span, func: raw.func, kind });
     }
+    // A replacement built from the value it replaces (`logger = logger.child()`) from
+    // repeated code is a fact of its own: track its target even if nothing else does.
+    for &i in &derived_assigns {
+        resolver.value_for(&ctx, &c.assigns[i].target, c.assigns[i].func, true);
+    }
     // Kinds, declarations and reassignments come from assignments to tracked paths.
     let tracked_roots: HashSet<Root> = resolver.value_index.keys().map(|(root, _)| root.clone()).collect();
     for assign in &c.assigns {
@@ -122,7 +143,12 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             if value.kind == ContainerKind::Unknown {
                 value.kind = assign.kind;
             }
-            events.push(Event { span: assign.span, func: assign.func, kind: EventKind::Reassign { target: id } });
+            let derived = derived_at.get(&assign.span.start).cloned();
+            events.push(Event {
+                span: assign.span,
+                func: assign.func,
+                kind: EventKind::Reassign { target: id, derived },
+            });
         }
     }
     let assigned_in: HashSet<(FunctionId, u64)> =
@@ -231,6 +257,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         implicit_globals,
         strict: false,
         imported_modules,
+        outcomes: c.outcomes,
     }
 }
 
