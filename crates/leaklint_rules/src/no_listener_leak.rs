@@ -123,7 +123,7 @@ impl Rule for NoListenerLeak {
                     emitter.path
                 ),
                 fixes: Vec::new(),
-                subject: Some(emitter.path.clone()),
+                subject: Some(emitter.path.to_string()),
             });
         }
     }
