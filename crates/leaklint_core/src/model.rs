@@ -7,6 +7,10 @@
 
 use crate::span::Span;
 
+/// A short name from the code (parameter, method, callee, access path). Names
+/// up to 24 bytes are stored inline, so building a model allocates far less.
+pub type Name = compact_str::CompactString;
+
 /// Index into [`FileModel::functions`]. `FunctionId(0)` is the module's top level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FunctionId(pub u32);
@@ -64,12 +68,12 @@ pub enum FunctionKind {
 #[derive(Debug, Clone)]
 pub struct Function {
     pub id: FunctionId,
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub kind: FunctionKind,
     /// The whole function.
     pub span: Span,
     pub parent: Option<FunctionId>,
-    pub params: Vec<String>,
+    pub params: Vec<Name>,
     pub lifetime: Lifetime,
     /// Why the lifetime was chosen, for messages: "route handler passed to `app.get`".
     pub lifetime_reason: String,
@@ -77,7 +81,7 @@ pub struct Function {
     /// that makes this one run per request), when `lifetime` is `PerRequest`.
     pub entry_span: Option<Span>,
     /// Identifiers its `return` statements hand back (`return debug`).
-    pub returned_bindings: Vec<String>,
+    pub returned_bindings: Vec<Name>,
     /// Some `return` in its body hands back a value (for an effect callback:
     /// a cleanup), or it is an arrow with an expression body.
     pub returns_value: bool,
@@ -179,7 +183,7 @@ impl Longevity {
 pub struct Value {
     pub id: ValueId,
     /// Access path as written, e.g. `cache`, `global.scheduledTasks`, `Foo.registry`.
-    pub name: String,
+    pub name: Name,
     pub kind: ContainerKind,
     /// Where it is declared or first created.
     pub decl_span: Option<Span>,
@@ -205,7 +209,7 @@ pub struct StoredValue {
     /// The stored value is a function (inline, or a local that holds one).
     pub is_function: bool,
     /// Request-scoped bindings a stored closure captures (`req`, `res`, ...).
-    pub captures_request: Vec<String>,
+    pub captures_request: Vec<Name>,
     /// Span of the stored closure, when it is written inline or as a local.
     pub closure_span: Option<Span>,
 }
@@ -214,7 +218,7 @@ pub struct StoredValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Handler {
     /// A named function or a member path: removable with the same name.
-    Named(String),
+    Named(Name),
     /// An inline function, or a fresh `.bind()`: no other code can name it.
     Inline,
 }
@@ -222,7 +226,7 @@ pub enum Handler {
 #[derive(Debug, Clone)]
 pub struct EmitterRef {
     /// Normalised access path, e.g. `process`, `this`, `req.socket`.
-    pub path: String,
+    pub path: Name,
     pub longevity: Option<Longevity>,
 }
 
@@ -231,7 +235,7 @@ pub enum EventKind {
     /// A collection gains an entry: `set`, `add`, `push`, `unshift`, `obj[k] = v`.
     Write {
         target: ValueId,
-        method: String,
+        method: Name,
         key: KeyKind,
         stored: StoredValue,
         /// Only runs after a lookup of the same key failed (`if (!c.has(k))`, `c[k] || (c[k] = v)`):
@@ -239,7 +243,7 @@ pub enum EventKind {
         after_lookup: bool,
     },
     /// An entry leaves: `delete`, `clear`, `splice`, `shift`, `pop`, `length = n`.
-    Remove { target: ValueId, method: String },
+    Remove { target: ValueId, method: Name },
     /// The binding is replaced (drops everything it held, unless the new value
     /// is derived from the old one: `derived`).
     Reassign { target: ValueId, derived: Option<Derivation> },
@@ -252,9 +256,9 @@ pub enum EventKind {
     /// A listener is added.
     ListenerAdd {
         emitter: EmitterRef,
-        event: Option<String>,
+        event: Option<Name>,
         handler: Handler,
-        method: String,
+        method: Name,
         /// The call's result is kept (an unsubscribe function or a handle).
         result_used: bool,
         /// Registered with an `AbortSignal` or a `{ once: true }`-style option.
@@ -262,11 +266,11 @@ pub enum EventKind {
         /// Inside a branch whose condition a flag or `listenerCount` check controls.
         guarded: bool,
         /// Request-scoped bindings an inline listener captures.
-        captures_request: Vec<String>,
+        captures_request: Vec<Name>,
     },
     /// A listener is removed; `handler` is `None` for `removeAllListeners`
     /// (and `Some(Handler::Inline)` for a fresh function, which removes nothing).
-    ListenerRemove { emitter_path: String, event: Option<String>, handler: Option<Handler>, method: String },
+    ListenerRemove { emitter_path: Name, event: Option<Name>, handler: Option<Handler>, method: Name },
 }
 
 /// How a replacement value is built from the value it replaces (`x = <from x>`).
@@ -339,7 +343,7 @@ pub enum OutcomeKind {
 pub struct ImplicitGlobal {
     pub span: Span,
     pub func: FunctionId,
-    pub name: String,
+    pub name: Name,
 }
 
 /// A call (or `new`) the rules look at.
@@ -351,9 +355,9 @@ pub struct Call {
     /// The function whose body makes the call.
     pub func: FunctionId,
     /// The callee as written, whitespace removed: `setInterval`, `ajv.compile`, `_.memoize`.
-    pub callee: String,
+    pub callee: Name,
     /// The callee's last name: `compile` for `ajv.compile`.
-    pub name: String,
+    pub name: Name,
     /// Where the callee comes from when its root is an import or `require`.
     pub import: Option<Import>,
     pub is_new: bool,
@@ -376,8 +380,8 @@ impl Call {
 /// `const _ = require("lodash"); _.memoize` is `{ module: "lodash", export: "memoize" }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Import {
-    pub module: String,
-    pub export: String,
+    pub module: Name,
+    pub export: Name,
 }
 
 /// Where a call's result goes.
@@ -386,11 +390,11 @@ pub enum ResultUse {
     /// An expression statement: nobody keeps it.
     Discarded,
     /// Stored in a binding or property, by access path (`timer`, `this.timer`).
-    Stored(String),
+    Stored(Name),
     /// Returned to the caller.
     Returned,
     /// A method is called on it right away (`setInterval(...).unref()`).
-    Chained(String),
+    Chained(Name),
     /// Passed on or used some other way.
     Other,
 }
@@ -401,9 +405,9 @@ pub enum Arg {
     /// An inline function.
     Function(FunctionId),
     /// An object literal, with its static keys and whether it spreads another object.
-    Object { keys: Vec<String>, spread: bool },
+    Object { keys: Vec<Name>, spread: bool },
     /// A variable or member path (`tick`, `this.onClose`, `opts.name`).
-    Path(String),
+    Path(Name),
     /// A string, number or other literal, or a template without expressions.
     Literal,
     /// A string built at run time (template with expressions, concatenation).

@@ -217,7 +217,7 @@ exports.h = (req, res) => {
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Reassign { target, derived } => Some((m.value(*target).name.clone(), derived.clone())),
+            EventKind::Reassign { target, derived } => Some((m.value(*target).name.to_string(), derived.clone())),
             _ => None,
         })
         .collect();

@@ -49,7 +49,7 @@ impl Rule for NoAccidentalGlobal {
                     related: Vec::new(),
                     help: "A global is shared by every request and instance and never collected. Keep the value in the object or request it belongs to.".into(),
                     fixes: Vec::new(),
-                    subject: Some(global.name.clone()),
+                    subject: Some(global.name.to_string()),
                 });
                 continue;
             }
@@ -72,7 +72,7 @@ impl Rule for NoAccidentalGlobal {
                     safe: false,
                     edits: vec![Edit { span: leaklint_core::Span::new(global.span.start, global.span.start), replacement: "let ".into() }],
                 }],
-                subject: Some(global.name.clone()),
+                subject: Some(global.name.to_string()),
             });
         }
     }

@@ -59,9 +59,9 @@ fn subscriptions(model: &FileModel, func: FunctionId) -> Vec<Subscription> {
                 span: e.span,
                 what: format!("`{}.{method}(...)`", emitter.path),
                 undo_key: Undo::Listener {
-                    emitter: emitter.path.clone(),
+                    emitter: emitter.path.to_string(),
                     handler: match handler {
-                        Handler::Named(n) => Some(n.clone()),
+                        Handler::Named(n) => Some(n.to_string()),
                         Handler::Inline => None,
                     },
                 },
@@ -73,7 +73,7 @@ fn subscriptions(model: &FileModel, func: FunctionId) -> Vec<Subscription> {
             continue;
         }
         let stored = match &c.result {
-            ResultUse::Stored(p) => Some(p.clone()),
+            ResultUse::Stored(p) => Some(p.to_string()),
             _ => None,
         };
         if timer_kind(c) == Some("setInterval") {

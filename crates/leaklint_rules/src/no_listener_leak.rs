@@ -143,7 +143,7 @@ impl Rule for NoListenerLeak {
                     emitter.path
                 ),
                 fixes: Vec::new(),
-                subject: Some(emitter.path.clone()),
+                subject: Some(emitter.path.to_string()),
             });
         }
     }
@@ -248,6 +248,6 @@ fn report_stranded(
             emitter.path
         ),
         fixes: Vec::new(),
-        subject: Some(emitter.path.clone()),
+        subject: Some(emitter.path.to_string()),
     });
 }

@@ -107,7 +107,7 @@ impl Rule for NoMismatchedDelete {
                     related: vec![Label { span: *first_span, message: format!("added by `.{}`", field(first_key).unwrap_or(first_key)) }],
                     help: "Use the same key for both: keep the key you added under (for example store it on the message or in a closure) and delete that.".into(),
                     fixes: Vec::new(),
-                    subject: Some(value.name.clone()),
+                    subject: Some(value.name.to_string()),
                 });
             }
         }
@@ -161,7 +161,7 @@ fn check_success_only_deletes(ctx: &mut RuleContext<'_>, skip: &[ValueId]) {
                 value.name
             ),
             fixes: Vec::new(),
-            subject: Some(value.name.clone()),
+            subject: Some(value.name.to_string()),
         });
     }
 }

@@ -78,7 +78,7 @@ impl Rule for NoMismatchedListenerRemoval {
                         related: added.iter().map(|(_, s)| Label { span: *s, message: "the listener that stays".into() }).collect(),
                         help: "Keep the function you add in a variable (or bind it once in the constructor) and pass that same variable to the removal.".into(),
                         fixes: Vec::new(),
-                        subject: Some(emitter_path.clone()),
+                        subject: Some(emitter_path.to_string()),
                     });
                 }
                 Handler::Named(removed) => {
@@ -90,7 +90,7 @@ impl Rule for NoMismatchedListenerRemoval {
                             related: Vec::new(),
                             help: "`addEventListener` returns nothing. Keep the listener function itself (or an `AbortController` and pass `{ signal }`) and remove that.".into(),
                             fixes: Vec::new(),
-                            subject: Some(emitter_path.clone()),
+                            subject: Some(emitter_path.to_string()),
                         });
                         continue;
                     }
@@ -144,7 +144,7 @@ impl Rule for NoMismatchedListenerRemoval {
                         related: staying.iter().map(|(_, s)| Label { span: *s, message: "added here, never removed".into() }).collect(),
                         help: "A removal only takes off the identical function. Remove the function that was added (or add the one that is removed).".into(),
                         fixes,
-                        subject: Some(emitter_path.clone()),
+                        subject: Some(emitter_path.to_string()),
                     });
                 }
             }

@@ -80,7 +80,7 @@ impl Rule for NoPerCallConstruction {
                     related: Vec::new(),
                     help: "Ajv keeps every schema it compiles, keyed by the schema object, so a new object per call compiles again and is never freed. Compile once per schema and reuse the validator: keep validators in a `WeakMap` keyed by the original schema object.".into(),
                     fixes: Vec::new(),
-                    subject: Some(call.callee.clone()),
+                    subject: Some(call.callee.to_string()),
                 });
                 continue;
             }

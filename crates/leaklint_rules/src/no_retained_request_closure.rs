@@ -61,7 +61,7 @@ impl Rule for NoRetainedRequestClosure {
                     value.name
                 ),
                 fixes: Vec::new(),
-                subject: Some(value.name.clone()),
+                subject: Some(value.name.to_string()),
             });
         }
     }

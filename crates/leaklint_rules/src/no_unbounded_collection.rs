@@ -106,7 +106,7 @@ impl Rule for NoUnboundedCollection {
                 related,
                 help,
                 fixes,
-                subject: Some(value.name.clone()),
+                subject: Some(value.name.to_string()),
             });
         }
     }

@@ -71,7 +71,7 @@ impl Rule for NoUnboundedMemoize {
                 continue;
             }
             let name = match &call.result {
-                leaklint_core::model::ResultUse::Stored(n) => n.clone(),
+                leaklint_core::model::ResultUse::Stored(n) => n.to_string(),
                 _ => "the memoised function".to_string(),
             };
             // lodash lets a cache be swapped in: `memoize.Cache = LRU` or `fn.cache = new LRU()`.

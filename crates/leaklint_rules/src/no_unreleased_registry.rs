@@ -138,7 +138,7 @@ impl Rule for NoUnreleasedRegistry {
                     related,
                     help: "Objects created per call stay reachable from the registry for as long as it lives. Keep only what must be enumerated (a `WeakRef`/`FinalizationRegistry`, or a `Set` the caller must leave), or do not register instances at all.".into(),
                     fixes: Vec::new(),
-                    subject: Some(value.name.clone()),
+                    subject: Some(value.name.to_string()),
                 });
                 reported.push(*target);
                 continue;
@@ -161,7 +161,7 @@ impl Rule for NoUnreleasedRegistry {
                     related: Vec::new(),
                     help: format!("Each registered object stays reachable from `{}` after it is destroyed (apps unmounted, clients disconnected). Remove it when it ends (for example on its `destroyed`/`close` event), or hold it in a `WeakSet`/`WeakRef`.", value.name),
                     fixes: Vec::new(),
-                    subject: Some(value.name.clone()),
+                    subject: Some(value.name.to_string()),
                 });
                 reported.push(*target);
             }
@@ -251,7 +251,7 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
                 "The previous object keeps its listeners, timers or connection, and they keep this instance reachable. Call {undo} before replacing it."
             ),
             fixes: Vec::new(),
-            subject: Some(field.clone()),
+            subject: Some(field.to_string()),
         });
     }
 }
@@ -363,7 +363,7 @@ fn check_derived_chains(ctx: &mut RuleContext<'_>) {
                 "Each replacement stays reachable from `{name}` for as long as it lives, so the chain (or the collection) only grows. Keep the derived value in a local (`const log = {name}.child(...)`) instead of reassigning the shared binding, or bound it (`list = list.slice(-100)`)."
             ),
             fixes: Vec::new(),
-            subject: Some(name.clone()),
+            subject: Some(name.to_string()),
         });
         reported.push(*target);
     }

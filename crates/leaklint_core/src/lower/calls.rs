@@ -6,7 +6,7 @@ use oxc_ast::ast::*;
 use oxc_span::GetSpan;
 
 use super::{Collector, known, span};
-use crate::model::{Arg, Import, ResultUse};
+use crate::model::{Arg, Import, Name, ResultUse};
 use crate::span::Span;
 
 /// How a binding came from a module.
@@ -43,8 +43,8 @@ pub(super) struct RawCall {
     pub span: Span,
     pub callee_span: Span,
     pub func: crate::model::FunctionId,
-    pub callee: String,
-    pub name: String,
+    pub callee: Name,
+    pub name: Name,
     pub import: Option<Import>,
     pub is_new: bool,
     pub result: ResultUse,
@@ -156,7 +156,10 @@ impl<'a> Collector<'a, '_> {
         let interesting_name = known::is_call_name(name)
             || self.options_call_names.iter().any(|n| n == name)
             || name.starts_with("create");
-        let interesting_import = match &import {
+        // Rules match imports by npm package (factories, memoisers); the project's own
+        // modules (`./util`) only matter through the names above.
+        let package = import.filter(|(module, _)| !module.starts_with('.') && !module.starts_with('/'));
+        let interesting_import = match &package {
             Some((module, _)) => is_new || name.starts_with("create") || !is_builtin(module),
             None => false,
         };
@@ -169,15 +172,15 @@ impl<'a> Collector<'a, '_> {
             noted,
             Some(RawResult::StoredAt(target)) if self.source[target.start as usize..].starts_with("this.")
         );
-        if is_new && !interesting_name && import.is_none() && !known::CONSTRUCTED.contains(&name) && !stored_in_field {
+        if is_new && !interesting_name && package.is_none() && !known::CONSTRUCTED.contains(&name) && !stored_in_field {
             return;
         }
         let result = match noted {
             Some(RawResult::Discarded) => ResultUse::Discarded,
-            Some(RawResult::StoredIn(name)) => ResultUse::Stored(name.to_string()),
+            Some(RawResult::StoredIn(name)) => ResultUse::Stored(name.into()),
             Some(RawResult::StoredAt(target)) => ResultUse::Stored(self.key_text(target)),
             Some(RawResult::Returned) => ResultUse::Returned,
-            Some(RawResult::Chained(method)) => ResultUse::Chained(method.to_string()),
+            Some(RawResult::Chained(method)) => ResultUse::Chained(method.into()),
             None => ResultUse::Other,
         };
         let args = args.iter().map(|a| self.raw_arg(a)).collect();
@@ -186,8 +189,8 @@ impl<'a> Collector<'a, '_> {
             callee_span: span(callee.span()),
             func: self.current(),
             callee: self.key_text(callee.span()),
-            name: name.to_string(),
-            import: import.map(|(module, export)| Import { module: module.to_string(), export: export.to_string() }),
+            name: name.into(),
+            import: import.map(|(module, export)| Import { module: module.into(), export: export.into() }),
             is_new,
             result,
             args,
@@ -208,7 +211,7 @@ impl<'a> Collector<'a, '_> {
                     match prop {
                         ObjectPropertyKind::ObjectProperty(p) => {
                             if let Some(k) = super::static_key_str(&p.key) {
-                                keys.push(k.to_string());
+                                keys.push(k.into());
                             }
                         }
                         ObjectPropertyKind::SpreadProperty(_) => spread = true,

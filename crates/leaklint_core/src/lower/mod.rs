@@ -28,7 +28,7 @@ use oxc_syntax::scope::{ScopeFlags, ScopeId};
 use oxc_syntax::symbol::{SymbolFlags, SymbolId};
 
 use crate::SyntaxError;
-use crate::model::{ContainerKind, FileModel, FunctionId, FunctionKind, KeyKind};
+use crate::model::{ContainerKind, FileModel, FunctionId, FunctionKind, KeyKind, Name};
 use crate::span::Span;
 
 fn source_type(path: &Path) -> SourceType {
@@ -160,8 +160,10 @@ struct PathExpr<'a> {
 }
 
 impl<'a> PathExpr<'a> {
-    fn text(&self) -> String {
-        let mut s = self.root_name.to_string();
+    fn text(&self) -> Name {
+        let len = self.root_name.len() + self.props.iter().map(|p| p.len() + 1).sum::<usize>();
+        let mut s = Name::with_capacity(len);
+        s.push_str(self.root_name);
         for p in &self.props {
             s.push('.');
             s.push_str(p);
@@ -177,30 +179,64 @@ impl<'a> PathExpr<'a> {
 }
 
 /// How often a use of a function makes it run, relative to the code that uses it.
+/// Why a use gives a function its rate, for messages. Formatted only when it
+/// decides a lifetime: most never do, and formatting each one cost an allocation.
 #[derive(Debug, Clone)]
-enum Rate {
-    /// As often as the using function (called directly, `forEach`, `then`, IIFE).
-    Inherit,
-    /// At a fixed rate, with a reason for messages.
-    Fixed(crate::model::Lifetime, Cow<'static, str>),
-    /// Per request if the function has a handler's arity (`app.use(fn)` takes
-    /// middleware, but `Vue.use(Plugin)` takes a plugin); else as often as the user.
-    IfHandler(Cow<'static, str>),
+enum Reason<'a> {
+    Text(&'static str),
+    /// The template with its `{}` replaced by a name.
+    Named(&'static str, Cow<'a, str>),
+    /// The template with its `{}` replaced by the code at the span, whitespace removed.
+    Code(&'static str, oxc_span::Span),
+    Owned(String),
+}
+
+impl Reason<'_> {
+    fn render(&self, source: &str) -> String {
+        match self {
+            Reason::Text(text) => (*text).to_string(),
+            Reason::Named(template, name) => template.replacen("{}", name, 1),
+            Reason::Code(template, at) => template.replacen("{}", compact_text(source, *at).as_str(), 1),
+            Reason::Owned(text) => text.clone(),
+        }
+    }
+}
+
+/// Source text of a node with whitespace removed.
+fn compact_text(source: &str, s: oxc_span::Span) -> Name {
+    let text = &source[s.start as usize..s.end as usize];
+    // Sized once and filled by runs: collecting chars one by one regrew the string.
+    let mut out = Name::with_capacity(text.len());
+    for run in text.split(char::is_whitespace) {
+        out.push_str(run);
+    }
+    out
 }
 
 #[derive(Debug, Clone)]
-enum Usage {
+enum Rate<'a> {
+    /// As often as the using function (called directly, `forEach`, `then`, IIFE).
+    Inherit,
+    /// At a fixed rate, with a reason for messages.
+    Fixed(crate::model::Lifetime, Reason<'a>),
+    /// Per request if the function has a handler's arity (`app.use(fn)` takes
+    /// middleware, but `Vue.use(Plugin)` takes a plugin); else as often as the user.
+    IfHandler(Reason<'a>),
+}
+
+#[derive(Debug, Clone)]
+enum Usage<'a> {
     /// Unknown: stored somewhere or passed around; may run any number of times.
     Unknown,
-    Rate(Rate),
+    Rate(Rate<'a>),
     /// Bound to a symbol; its references decide.
     Binding(SymbolId),
 }
 
 #[derive(Debug)]
-struct FnRec {
+struct FnRec<'a> {
     model: crate::model::Function,
-    usage: Usage,
+    usage: Usage<'a>,
     binding: Option<SymbolId>,
     param_symbols: Vec<SymbolId>,
     captures: Vec<SymbolId>,
@@ -208,10 +244,10 @@ struct FnRec {
 }
 
 #[derive(Debug)]
-struct FnRef {
+struct FnRef<'a> {
     symbol: SymbolId,
     from: FunctionId,
-    rate: Rate,
+    rate: Rate<'a>,
 }
 
 #[derive(Debug)]
@@ -232,8 +268,8 @@ struct StoredRaw {
 
 #[derive(Debug)]
 enum RawKind {
-    Write { method: String, key: KeyKind, stored: StoredRaw, after_lookup: bool },
-    Remove { method: String },
+    Write { method: Name, key: KeyKind, stored: StoredRaw, after_lookup: bool },
+    Remove { method: Name },
     Iterate,
     SizeCheck,
     Lookup,
@@ -260,15 +296,15 @@ struct RawAssign<'a> {
 #[derive(Debug)]
 enum RawHandler {
     Inline(Option<u32>),
-    Named(String),
+    Named(Name),
 }
 
 #[derive(Debug)]
 struct RawListener<'a> {
     emitter: PathExpr<'a>,
-    event: Option<String>,
+    event: Option<Name>,
     handler: RawHandler,
-    method: String,
+    method: Name,
     span: Span,
     func: FunctionId,
     remove: bool,
@@ -326,23 +362,24 @@ struct ClassCtx {
 struct Collector<'a, 's> {
     source: &'a str,
     scoping: &'s Scoping,
-    functions: Vec<FnRec>,
+    functions: Vec<FnRec<'a>>,
     stack: Vec<FunctionId>,
     /// Function owning each scope, indexed by scope id (filled as functions are entered).
     scope_to_func: Vec<Option<FunctionId>>,
-    /// Cache of `declaring_function`, indexed by symbol id.
-    symbol_func: Vec<Option<FunctionId>>,
+    /// Cache of `declaring_function`, indexed by symbol id (a `Cell` so that
+    /// lookups during resolution, through `&self`, fill it too).
+    symbol_func: Vec<std::cell::Cell<Option<FunctionId>>>,
     /// Usage of the function node starting at this offset, set by its parent.
-    fn_usage: HashMap<u32, Usage>,
+    fn_usage: HashMap<u32, Usage<'a>>,
     /// Set for a function written `function () {}.bind(this)`: `this` is the parent's.
     fn_binds_this: HashSet<u32>,
     /// Name for the function node starting at this offset (method keys, property names).
-    fn_names: HashMap<u32, (String, FunctionKind)>,
+    fn_names: HashMap<u32, (Name, FunctionKind)>,
     /// Constructor whose prototype the function node starting at this offset is assigned to.
     fn_proto_owner: HashMap<u32, SymbolId>,
     /// How the identifier reference starting at this offset uses its symbol.
-    ident_rate: HashMap<u32, Rate>,
-    fn_refs: Vec<FnRef>,
+    ident_rate: HashMap<u32, Rate<'a>>,
+    fn_refs: Vec<FnRef<'a>>,
     call_sites: Vec<CallSite<'a>>,
     collection_events: Vec<RawCollectionEvent<'a>>,
     assigns: Vec<RawAssign<'a>>,
@@ -416,24 +453,29 @@ impl<'a, 's> Collector<'a, 's> {
             captures: Vec::new(),
             this_owner: ThisOwner::Function(FunctionId::MODULE),
         };
+        // Sized up front: growing these vectors of large records copied them again and again.
+        let function_scopes =
+            (0..scoping.scopes_len()).filter(|&i| scoping.scope_flags(ScopeId::from_usize(i)).is_function()).count();
+        let mut functions = Vec::with_capacity(function_scopes + 1);
+        functions.push(module);
         let mut scope_to_func = vec![None; scoping.scopes_len()];
         scope_to_func[scoping.root_scope_id().index()] = Some(FunctionId::MODULE);
         Self {
             source,
             scoping,
-            functions: vec![module],
+            functions,
             stack: vec![FunctionId::MODULE],
             scope_to_func,
-            symbol_func: vec![None; scoping.symbols_len()],
+            symbol_func: vec![std::cell::Cell::new(None); scoping.symbols_len()],
             fn_usage: HashMap::default(),
             fn_binds_this: HashSet::default(),
             fn_names: HashMap::default(),
             fn_proto_owner: HashMap::default(),
             ident_rate: HashMap::default(),
-            fn_refs: Vec::new(),
+            fn_refs: Vec::with_capacity(function_scopes),
             call_sites: Vec::new(),
             collection_events: Vec::new(),
-            assigns: Vec::new(),
+            assigns: Vec::with_capacity(scoping.symbols_len()),
             listeners: Vec::new(),
             written_keys: HashSet::default(),
             unused_results: HashSet::default(),
@@ -472,8 +514,9 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// The function whose body declares `symbol`.
-    fn declaring_function(&mut self, symbol: SymbolId) -> FunctionId {
-        if let Some(f) = self.symbol_func.get(symbol.index()).copied().flatten() {
+    fn declaring_function(&self, symbol: SymbolId) -> FunctionId {
+        let slot = self.symbol_func.get(symbol.index());
+        if let Some(f) = slot.and_then(std::cell::Cell::get) {
             return f;
         }
         let mut scope = Some(self.scoping.symbol_scope_id(symbol));
@@ -485,8 +528,8 @@ impl<'a, 's> Collector<'a, 's> {
             }
             scope = self.scoping.scope_parent_id(s);
         }
-        if let Some(slot) = self.symbol_func.get_mut(symbol.index()) {
-            *slot = Some(found);
+        if let Some(slot) = slot {
+            slot.set(Some(found));
         }
         found
     }
@@ -559,8 +602,8 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// Source text of a node with whitespace removed, used to match handlers.
-    fn key_text(&self, s: oxc_span::Span) -> String {
-        self.source[s.start as usize..s.end as usize].chars().filter(|c| !c.is_whitespace()).collect()
+    fn key_text(&self, s: oxc_span::Span) -> Name {
+        compact_text(self.source, s)
     }
 
     // ------------------------------------------------------------ classification
@@ -691,7 +734,7 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// The rate at which a callback runs when passed as argument `index` of `call`.
-    fn callback_rate(&self, callee: &Expression<'a>, args: &[Argument<'a>], index: usize) -> Rate {
+    fn callback_rate(&self, callee: &Expression<'a>, args: &[Argument<'a>], index: usize) -> Rate<'a> {
         use crate::model::Lifetime::*;
         let callee = callee.get_inner_expression();
         // IIFE-style: `(function (factory) { ... })(function () { ... })` (UMD wrappers).
@@ -705,23 +748,26 @@ impl<'a, 's> Collector<'a, 's> {
             Some(Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::RegExpLiteral(_))
                 | Some(Expression::ArrayExpression(_))
         );
-        let callee_text = self.key_text(callee.span());
+        let callee_span = callee.span();
         // In-house frameworks named in the configuration: `registerHandler(fn)`, `router.route(path, fn)`.
-        if self.request_registrars.iter().any(|r| *r == callee_text || (!r.contains('.') && r == method)) {
-            return Rate::Fixed(
-                PerRequest,
-                format!("handler passed to `{callee_text}` (a configured request registrar)").into(),
-            );
+        if !self.request_registrars.is_empty() {
+            let callee_text = self.key_text(callee_span);
+            if self.request_registrars.iter().any(|r| *r == callee_text || (!r.contains('.') && r == method)) {
+                return Rate::Fixed(
+                    PerRequest,
+                    Reason::Owned(format!("handler passed to `{callee_text}` (a configured request registrar)")),
+                );
+            }
         }
         if let Expression::StaticMemberExpression(_) = callee {
             if known::ROUTE_METHODS.contains(&method)
                 && index > 0
                 && (first_is_path || known::MIDDLEWARE_METHODS.contains(&method))
             {
-                return Rate::Fixed(PerRequest, format!("route handler passed to `{callee_text}`").into());
+                return Rate::Fixed(PerRequest, Reason::Code("route handler passed to `{}`", callee_span));
             }
             if known::MIDDLEWARE_METHODS.contains(&method) {
-                let reason: Cow<'static, str> = format!("middleware passed to `{callee_text}`").into();
+                let reason = Reason::Code("middleware passed to `{}`", callee_span);
                 return match args
                     .get(index)
                     .and_then(|a| a.as_expression())
@@ -741,39 +787,39 @@ impl<'a, 's> Collector<'a, 's> {
                 && let Some(Expression::StringLiteral(s)) = first_arg
                 && known::PER_REQUEST_HOOKS.contains(&s.value.as_str())
             {
-                return Rate::Fixed(PerRequest, format!("`{}` hook", s.value).into());
+                return Rate::Fixed(PerRequest, Reason::Named("`{}` hook", Cow::Borrowed(s.value.as_str())));
             }
         }
         if known::SERVER_FACTORIES.contains(&method) {
-            return Rate::Fixed(PerRequest, format!("request handler passed to `{callee_text}`").into());
+            return Rate::Fixed(PerRequest, Reason::Code("request handler passed to `{}`", callee_span));
         }
         if known::ADD_LISTENER.contains(&method) && method != "once" && method != "prependOnceListener" {
             let event = match first_arg {
-                Some(Expression::StringLiteral(s)) => Some(s.value.to_string()),
+                Some(Expression::StringLiteral(s)) => Some(s.value.as_str()),
                 _ => None,
             };
             // `process.on('message')` is IPC from the parent process, not a client request.
             let on_process = matches!(callee, Expression::StaticMemberExpression(m)
                 if matches!(m.object.get_inner_expression(), Expression::Identifier(o) if o.name == "process"));
             return match event {
-                Some(e) if known::REQUEST_EVENTS.contains(&e.as_str()) && !on_process => {
-                    Rate::Fixed(PerRequest, format!("`{e}` handler on `{}`", self.key_text(callee.span())).into())
+                Some(e) if known::REQUEST_EVENTS.contains(&e) && !on_process => {
+                    Rate::Fixed(PerRequest, Reason::Owned(format!("`{e}` handler on `{}`", self.key_text(callee_span))))
                 }
-                Some(e) => Rate::Fixed(Repeatable, format!("`{e}` listener").into()),
-                None => Rate::Fixed(Repeatable, Cow::Borrowed("event listener")),
+                Some(e) => Rate::Fixed(Repeatable, Reason::Named("`{}` listener", Cow::Borrowed(e))),
+                None => Rate::Fixed(Repeatable, Reason::Text("event listener")),
             };
         }
         if method == "setInterval" {
-            return Rate::Fixed(Repeatable, Cow::Borrowed("`setInterval` callback"));
+            return Rate::Fixed(Repeatable, Reason::Text("`setInterval` callback"));
         }
         if known::SAME_RATE_CALLERS.contains(&method) {
             return Rate::Inherit;
         }
-        Rate::Fixed(Repeatable, format!("callback passed to `{callee_text}`").into())
+        Rate::Fixed(Repeatable, Reason::Code("callback passed to `{}`", callee_span))
     }
 
     /// Register the rate of a function or function-valued identifier passed as an argument.
-    fn register_argument(&mut self, expr: &Expression<'a>, rate: Rate) {
+    fn register_argument(&mut self, expr: &Expression<'a>, rate: Rate<'a>) {
         let inner = expr.get_inner_expression();
         let target = unwrap_bind(inner);
         if target.is_function() {
@@ -791,7 +837,10 @@ impl<'a, 's> Collector<'a, 's> {
                 {
                     let value = unwrap_bind(p.value.get_inner_expression());
                     let prop_rate = if known::HANDLER_KEYS.contains(&key.as_ref()) {
-                        Rate::Fixed(crate::model::Lifetime::PerRequest, format!("`{key}` of a route definition").into())
+                        Rate::Fixed(
+                            crate::model::Lifetime::PerRequest,
+                            Reason::Owned(format!("`{key}` of a route definition")),
+                        )
                     } else {
                         rate.clone()
                     };
@@ -897,7 +946,7 @@ impl<'a, 's> Collector<'a, 's> {
             Expression::CallExpression(c) if callee_name(&c.callee) == Some("bind") => RawHandler::Inline(None),
             // Matched by name, not by binding: removals often go through another
             // variable of the same name (`for (const [signal, cleanup] of refs)`).
-            Expression::Identifier(id) => RawHandler::Named(id.name.to_string()),
+            Expression::Identifier(id) => RawHandler::Named(Name::from(id.name.as_str())),
             Expression::AssignmentExpression(a) => RawHandler::Named(self.key_text(a.left.span())),
             other => RawHandler::Named(self.key_text(other.span())),
         }
@@ -918,7 +967,7 @@ impl<'a, 's> Collector<'a, 's> {
         let method = member.property.name.to_string();
         let args: Vec<&Expression<'a>> = call.arguments.iter().filter_map(|a| a.as_expression()).collect();
         let event = match args.first().map(|e| e.get_inner_expression()) {
-            Some(Expression::StringLiteral(s)) => Some(s.value.to_string()),
+            Some(Expression::StringLiteral(s)) => Some(Name::from(s.value.as_str())),
             _ => None,
         };
         let handler = match args.get(1) {
@@ -945,7 +994,7 @@ impl<'a, 's> Collector<'a, 's> {
             emitter,
             event,
             handler,
-            method,
+            method: Name::from(method),
             span: span(call.span),
             func: self.current(),
             remove,
@@ -972,9 +1021,9 @@ impl<'a, 's> Collector<'a, 's> {
                     }
                     _ => return,
                 };
-                RawKind::Write { method: method.to_string(), key, stored, after_lookup: self.after_lookup(&target) }
+                RawKind::Write { method: Name::from(method), key, stored, after_lookup: self.after_lookup(&target) }
             }
-            CollectionMethod::Remove => RawKind::Remove { method: method.to_string() },
+            CollectionMethod::Remove => RawKind::Remove { method: Name::from(method) },
             CollectionMethod::Iterate => RawKind::Iterate,
             CollectionMethod::Lookup => RawKind::Lookup,
         };
@@ -1011,7 +1060,7 @@ impl<'a, 's> Collector<'a, 's> {
             (None, false) => FunctionKind::Expression,
         };
         // A function expression's own name beats the key it is stored under (`value: function componentDidMount() {}`).
-        let name = id.map(|b| b.name.to_string()).or_else(|| named.map(|(n, _)| n));
+        let name = id.map(|b| Name::from(b.name.as_str())).or_else(|| named.map(|(n, _)| n));
         let binds_this = self.fn_binds_this.contains(&start);
         let this_owner = if is_arrow || binds_this {
             self.this_owner()
@@ -1036,17 +1085,17 @@ impl<'a, 's> Collector<'a, 's> {
         } else {
             ThisOwner::Function(id_fn)
         };
-        let mut param_names = Vec::new();
-        let mut param_symbols = Vec::new();
+        let mut param_names = Vec::with_capacity(params.items.len());
+        let mut param_symbols = Vec::with_capacity(params.items.len());
         for p in &params.items {
             match &p.pattern {
                 BindingPattern::BindingIdentifier(b) => {
-                    param_names.push(b.name.to_string());
+                    param_names.push(Name::from(b.name.as_str()));
                     if let Some(s) = b.symbol_id.get() {
                         param_symbols.push(s);
                     }
                 }
-                _ => param_names.push(String::new()),
+                _ => param_names.push(Name::default()),
             }
         }
         self.functions.push(FnRec {
@@ -1148,10 +1197,6 @@ fn static_key_str<'a>(key: &PropertyKey<'a>) -> Option<&'a str> {
     }
 }
 
-fn static_key_name(key: &PropertyKey<'_>) -> Option<String> {
-    key.static_name().map(|s| s.to_string())
-}
-
 // ---------------------------------------------------------------- the walk
 
 impl<'a> Visit<'a> for Collector<'a, '_> {
@@ -1183,22 +1228,22 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
 
     fn visit_method_definition(&mut self, it: &MethodDefinition<'a>) {
         use crate::model::Lifetime::*;
-        let name = static_key_name(&it.key).unwrap_or_else(|| "[computed]".into());
+        let name = it.key.static_name().unwrap_or(Cow::Borrowed("[computed]"));
         let (kind, rate) = match it.kind {
             MethodDefinitionKind::Constructor => {
-                (FunctionKind::Constructor, Rate::Fixed(PerInstance, Cow::Borrowed("constructor")))
+                (FunctionKind::Constructor, Rate::Fixed(PerInstance, Reason::Text("constructor")))
             }
             MethodDefinitionKind::Get | MethodDefinitionKind::Set => {
-                (FunctionKind::Accessor, Rate::Fixed(PerInstance, format!("accessor `{name}`").into()))
+                (FunctionKind::Accessor, Rate::Fixed(PerInstance, Reason::Named("accessor `{}`", name.clone())))
             }
             MethodDefinitionKind::Method if it.r#static => {
-                (FunctionKind::Method, Rate::Fixed(Repeatable, format!("static method `{name}`").into()))
+                (FunctionKind::Method, Rate::Fixed(Repeatable, Reason::Named("static method `{}`", name.clone())))
             }
             MethodDefinitionKind::Method => {
-                (FunctionKind::Method, Rate::Fixed(PerInstance, format!("method `{name}`").into()))
+                (FunctionKind::Method, Rate::Fixed(PerInstance, Reason::Named("method `{}`", name.clone())))
             }
         };
-        self.fn_names.insert(it.value.span.start, (name, kind));
+        self.fn_names.insert(it.value.span.start, (Name::from(name.as_ref()), kind));
         self.fn_usage.insert(it.value.span.start, Usage::Rate(rate));
         self.in_static_member.push(it.r#static);
         walk::walk_method_definition(self, it);
@@ -1207,15 +1252,15 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
 
     fn visit_property_definition(&mut self, it: &PropertyDefinition<'a>) {
         use crate::model::Lifetime::*;
-        if let (Some(value), Some(name)) = (&it.value, static_key_name(&it.key)) {
+        if let (Some(value), Some(name)) = (&it.value, it.key.static_name()) {
             let inner = value.get_inner_expression();
             if inner.is_function() {
                 let rate = if it.r#static {
-                    Rate::Fixed(Repeatable, format!("static method `{name}`").into())
+                    Rate::Fixed(Repeatable, Reason::Named("static method `{}`", name.clone()))
                 } else {
-                    Rate::Fixed(PerInstance, format!("method `{name}`").into())
+                    Rate::Fixed(PerInstance, Reason::Named("method `{}`", name.clone()))
                 };
-                self.fn_names.insert(inner.span().start, (name.clone(), FunctionKind::Method));
+                self.fn_names.insert(inner.span().start, (Name::from(name.as_ref()), FunctionKind::Method));
                 self.fn_usage.insert(inner.span().start, Usage::Rate(rate));
             }
             if let Some(&class) = self.class_stack.last() {
@@ -1283,7 +1328,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                     } else {
                         FunctionKind::Expression
                     };
-                    (b.name.to_string(), kind)
+                    (Name::from(b.name.as_str()), kind)
                 });
             }
             let root_name = b.name.as_str();
@@ -1397,12 +1442,17 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             let right = unwrap_bind(it.right.get_inner_expression());
             let is_proto = target.props.len() >= 2 && target.props[target.props.len() - 2] == "prototype";
             let is_proto_object = target.props.last().is_some_and(|p| *p == "prototype");
-            let rate = if is_exports_path(&target) {
-                Some(Rate::Fixed(Repeatable, format!("exported as `{}`", target.text()).into()))
+            // Only a function or a function's name takes this rate; most
+            // assignments are neither, so the reason is not formatted for them.
+            let takes_rate = right.is_function() || matches!(right, Expression::Identifier(_));
+            let rate = if !takes_rate {
+                None
+            } else if is_exports_path(&target) {
+                Some(Rate::Fixed(Repeatable, Reason::Owned(format!("exported as `{}`", target.text()))))
             } else if is_proto || matches!(target.root, Root::This(_)) {
                 Some(Rate::Fixed(
                     PerInstance,
-                    format!("method `{}`", target.props.last().cloned().unwrap_or_default()).into(),
+                    Reason::Named("method `{}`", Cow::Borrowed(target.props.last().copied().unwrap_or_default())),
                 ))
             } else {
                 None
@@ -1416,7 +1466,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                     self.fn_proto_owner.insert(right.span().start, owner);
                 }
                 let name = target.props.last().copied().unwrap_or(target.root_name);
-                self.fn_names.entry(right.span().start).or_insert((name.to_string(), FunctionKind::Expression));
+                self.fn_names.entry(right.span().start).or_insert((Name::from(name), FunctionKind::Expression));
                 if !std::ptr::eq(right, it.right.get_inner_expression()) {
                     self.fn_binds_this.insert(right.span().start);
                 }
@@ -1441,9 +1491,9 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                     if let ObjectPropertyKind::ObjectProperty(p) = prop {
                         let value = unwrap_bind(p.value.get_inner_expression());
                         let rate = if is_proto_object {
-                            Rate::Fixed(PerInstance, Cow::Borrowed("prototype method"))
+                            Rate::Fixed(PerInstance, Reason::Text("prototype method"))
                         } else {
-                            Rate::Fixed(Repeatable, Cow::Borrowed("exported"))
+                            Rate::Fixed(Repeatable, Reason::Text("exported"))
                         };
                         if value.is_function() {
                             if let Some(owner) = proto_owner {
@@ -1546,7 +1596,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
         use crate::model::Lifetime::*;
         if let Expression::Identifier(id) = it.callee.get_inner_expression() {
-            self.ident_rate.insert(id.span.start, Rate::Fixed(PerInstance, Cow::Borrowed("constructor")));
+            self.ident_rate.insert(id.span.start, Rate::Fixed(PerInstance, Reason::Text("constructor")));
         }
         let is_promise = matches!(callee_name(&it.callee), Some("Promise"));
         for arg in &it.arguments {
@@ -1556,10 +1606,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 let rate = if is_promise {
                     Rate::Inherit
                 } else {
-                    Rate::Fixed(
-                        Repeatable,
-                        format!("callback passed to `new {}`", self.key_text(it.callee.span())).into(),
-                    )
+                    Rate::Fixed(Repeatable, Reason::Code("callback passed to `new {}`", it.callee.span()))
                 };
                 self.register_argument(expr, rate);
             }
@@ -1588,7 +1635,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 let model = &mut self.functions[current.0 as usize].model;
                 model.returns_value = true;
                 match inner {
-                    Expression::Identifier(id) => model.returned_bindings.push(id.name.to_string()),
+                    Expression::Identifier(id) => model.returned_bindings.push(Name::from(id.name.as_str())),
                     Expression::ThisExpression(_) => model.returned_bindings.push("this".into()),
                     _ => {}
                 }
@@ -1596,7 +1643,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             if inner.is_function() {
                 self.fn_usage
                     .entry(inner.span().start)
-                    .or_insert(Usage::Rate(Rate::Fixed(Repeatable, Cow::Borrowed("returned to the caller"))));
+                    .or_insert(Usage::Rate(Rate::Fixed(Repeatable, Reason::Text("returned to the caller"))));
             }
         }
         walk::walk_return_statement(self, it);
@@ -1638,7 +1685,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                     self.exported.insert(sym);
                 } else {
                     self.fn_usage
-                        .insert(f.span.start, Usage::Rate(Rate::Fixed(Repeatable, Cow::Borrowed("default export"))));
+                        .insert(f.span.start, Usage::Rate(Rate::Fixed(Repeatable, Reason::Text("default export"))));
                 }
             }
             other => {
@@ -1647,10 +1694,10 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                     if inner.is_function() {
                         self.fn_usage.insert(
                             inner.span().start,
-                            Usage::Rate(Rate::Fixed(Repeatable, Cow::Borrowed("default export"))),
+                            Usage::Rate(Rate::Fixed(Repeatable, Reason::Text("default export"))),
                         );
                     } else if let Expression::Identifier(id) = inner {
-                        self.ident_rate.insert(id.span.start, Rate::Fixed(Repeatable, Cow::Borrowed("default export")));
+                        self.ident_rate.insert(id.span.start, Rate::Fixed(Repeatable, Reason::Text("default export")));
                     }
                 }
             }
@@ -1662,7 +1709,10 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         let Some(sym) = self.symbol_of(it) else { return };
         let current = self.current();
         let declaring = self.declaring_function(sym);
+        // Only parameters can be request-scoped (`req`, `res`), and captures are only
+        // asked about those: skip the walk for every other outer binding.
         if declaring != current
+            && self.functions[declaring.0 as usize].param_symbols.contains(&sym)
             && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
         {
             for f in &self.stack[pos + 1..] {
@@ -1679,7 +1729,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             let rate = self
                 .ident_rate
                 .remove(&it.span.start)
-                .unwrap_or(Rate::Fixed(crate::model::Lifetime::Repeatable, Cow::Borrowed("referenced as a value")));
+                .unwrap_or(Rate::Fixed(crate::model::Lifetime::Repeatable, Reason::Text("referenced as a value")));
             self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
         }
     }
@@ -1710,7 +1760,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             && let Expression::Identifier(id) = it.object.get_inner_expression()
         {
             self.ident_rate
-                .insert(id.span.start, Rate::Fixed(crate::model::Lifetime::PerInstance, Cow::Borrowed("constructor")));
+                .insert(id.span.start, Rate::Fixed(crate::model::Lifetime::PerInstance, Reason::Text("constructor")));
         }
         walk::walk_static_member_expression(self, it);
     }
@@ -1719,13 +1769,13 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         use crate::model::Lifetime::*;
         let value = unwrap_bind(it.value.get_inner_expression());
         if value.is_function()
-            && let Some(name) = static_key_name(&it.key)
+            && let Some(name) = it.key.static_name()
         {
             let start = value.span().start;
-            self.fn_names.entry(start).or_insert((name.clone(), FunctionKind::Method));
-            self.fn_usage
-                .entry(start)
-                .or_insert(Usage::Rate(Rate::Fixed(Repeatable, format!("method `{name}` of an object").into())));
+            self.fn_usage.entry(start).or_insert_with(|| {
+                Usage::Rate(Rate::Fixed(Repeatable, Reason::Named("method `{}` of an object", name.clone())))
+            });
+            self.fn_names.entry(start).or_insert_with(|| (Name::from(name.as_ref()), FunctionKind::Method));
         }
         walk::walk_object_property(self, it);
     }

@@ -7,7 +7,7 @@ use oxc_syntax::symbol::{SymbolFlags, SymbolId};
 use super::{Collector, GuardKey, PathExpr, Rate, RawHandler, RawKind, Root, ThisOwner, Usage, is_exports_path, known};
 use crate::model::{
     ContainerKind, EmitterRef, Event, EventKind, FileModel, FunctionId, FunctionKind, Handler, Lifetime, Longevity,
-    StoredValue, Value, ValueId,
+    Name, StoredValue, Value, ValueId,
 };
 use crate::span::Span;
 
@@ -44,17 +44,6 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         resolver.call_sites.entry(site.callee).or_default().push(i);
     }
 
-    // Declaring functions of every symbol we will ask about, computed up front
-    // because the cache lives in the collector.
-    let mut symbols: Vec<SymbolId> = Vec::new();
-    let mut note = |p: &PathExpr| {
-        if let Root::Symbol(s) = p.root {
-            symbols.push(s);
-        }
-    };
-    c.collection_events.iter().for_each(|e| note(&e.target));
-    c.listeners.iter().for_each(|l| note(&l.emitter));
-    c.call_sites.iter().flat_map(|s| s.args.iter().flatten()).for_each(&mut note);
     // Replacements built from the value they replace (`logger = logger.child()`), from repeated code.
     let derived_at: HashMap<u32, crate::model::Derivation> =
         std::mem::take(&mut c.derivations).into_iter().map(|(span, d)| (span.start, d)).collect();
@@ -70,8 +59,6 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             })
             .collect()
     };
-    derived_assigns.iter().for_each(|&i| note(&c.assigns[i].target));
-    let declaring: HashMap<SymbolId, FunctionId> = symbols.into_iter().map(|s| (s, c.declaring_function(s))).collect();
 
     let fn_by_start: HashMap<u32, FunctionId> = c.functions.iter().map(|f| (f.model.span.start, f.model.id)).collect();
     let request_scoped: HashSet<SymbolId> = c
@@ -86,15 +73,9 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         .filter(|(_, root, props)| c.released.contains(&(root.clone(), props.clone())))
         .map(|(alias, _, _)| *alias)
         .collect();
-    let ctx = Ctx {
-        c: &c,
-        declaring: &declaring,
-        request_scoped: &request_scoped,
-        fn_by_start: &fn_by_start,
-        pooled: &pooled,
-    };
+    let ctx = Ctx { c: &c, request_scoped: &request_scoped, fn_by_start: &fn_by_start, pooled: &pooled };
 
-    let mut events = Vec::new();
+    let mut events = Vec::with_capacity(c.collection_events.len() + c.listeners.len());
     for raw in &c.collection_events {
         let is_write = matches!(raw.kind, RawKind::Write { .. });
         let Some(target) = resolver.value_for(&ctx, &raw.target, raw.func, is_write) else { continue };
@@ -151,8 +132,14 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             });
         }
     }
-    let assigned_in: HashSet<(FunctionId, u64)> =
-        c.assigns.iter().map(|a| (a.func, super::path_hash(&a.target))).collect();
+    // Only assignments in functions that add listeners can make an emitter fresh.
+    let listening: HashSet<FunctionId> = c.listeners.iter().filter(|l| !l.remove).map(|l| l.func).collect();
+    let assigned_in: HashSet<(FunctionId, u64)> = c
+        .assigns
+        .iter()
+        .filter(|a| listening.contains(&a.func))
+        .map(|a| (a.func, super::path_hash(&a.target)))
+        .collect();
     for l in &c.listeners {
         // A flag that some code sets, a `listenerCount` check, or a membership test
         // (`if (!tracked.has(socket))`): the listener is added once per key, not per call.
@@ -176,7 +163,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
             // An emitter (re)created in the same function is fresh on every call.
             let fresh = assigned_in.contains(&(l.func, super::path_hash(&l.emitter)));
             let path = l.emitter.text();
-            let configured = c.long_lived_emitters.contains(&path).then_some(Longevity::Configured);
+            let configured = c.long_lived_emitters.iter().any(|e| *e == path).then_some(Longevity::Configured);
             let longevity = if fresh { None } else { resolver.longevity(&ctx, &l.emitter, l.func, 0).or(configured) };
             let (handler, captures_request) = match &l.handler {
                 RawHandler::Named(n) => (Handler::Named(n.clone()), Vec::new()),
@@ -243,7 +230,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
     let implicit_globals = c
         .implicit_globals
         .iter()
-        .map(|(span, func, name)| crate::model::ImplicitGlobal { span: *span, func: *func, name: name.to_string() })
+        .map(|(span, func, name)| crate::model::ImplicitGlobal { span: *span, func: *func, name: Name::from(*name) })
         .collect();
     let mut imported_modules: Vec<String> = c.imports.values().map(|i| i.module.to_string()).collect();
     imported_modules.sort_unstable();
@@ -261,12 +248,12 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
     }
 }
 
-fn request_shape(params: &[String]) -> Option<String> {
-    let first = params.first().map(String::as_str)?;
-    let second = params.get(1).map(String::as_str);
+fn request_shape(params: &[Name]) -> Option<String> {
+    let first = params.first().map(Name::as_str)?;
+    let second = params.get(1).map(Name::as_str);
     // Express error handlers: `(err, req, res, next)`.
     let (first, second) = if matches!(first, "err" | "error") && params.len() == 4 {
-        (params[1].as_str(), params.get(2).map(String::as_str))
+        (params[1].as_str(), params.get(2).map(Name::as_str))
     } else {
         (first, second)
     };
@@ -324,12 +311,12 @@ fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, Func
                 Usage::Rate(Rate::Inherit) | Usage::Binding(_) => {}
                 Usage::Rate(Rate::IfHandler(reason)) => {
                     if f.model.params.len() >= 2 {
-                        offer(Lifetime::PerRequest, Why::Text(reason), Some(f.model.span));
+                        offer(Lifetime::PerRequest, Why::Rate(reason), Some(f.model.span));
                     }
                 }
                 Usage::Rate(Rate::Fixed(l, reason)) => {
                     let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
-                    offer(*l, Why::Text(reason), entry);
+                    offer(*l, Why::Rate(reason), entry);
                 }
                 Usage::Unknown => offer(Lifetime::Repeatable, Why::Text("stored as a value"), None),
             }
@@ -344,10 +331,10 @@ fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, Func
                         Rate::Inherit => offer(lt.life[from], Why::CalledFrom(from), lt.entry[from]),
                         Rate::Fixed(l, reason) => {
                             let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
-                            offer(*l, Why::Text(reason), entry);
+                            offer(*l, Why::Rate(reason), entry);
                         }
                         Rate::IfHandler(reason) if f.model.params.len() >= 2 => {
-                            offer(Lifetime::PerRequest, Why::Text(reason), Some(f.model.span));
+                            offer(Lifetime::PerRequest, Why::Rate(reason), Some(f.model.span));
                         }
                         Rate::IfHandler(_) => offer(lt.life[from], Why::Parent(from), lt.entry[from]),
                     }
@@ -356,6 +343,7 @@ fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, Func
             if best.0 > lt.life[i] {
                 let reason = match best.1 {
                     Why::Text(t) => t.to_string(),
+                    Why::Rate(r) => r.render(c.source),
                     Why::Parent(p) => lt.reason[p].clone(),
                     Why::RouteExport(name) => format!("`{name}` route export"),
                     Why::CalledFrom(from) => {
@@ -383,6 +371,7 @@ fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, Func
 /// Why a function got its lifetime, rendered to text only when it wins.
 enum Why<'x> {
     Text(&'x str),
+    Rate(&'x super::Reason<'x>),
     Parent(usize),
     CalledFrom(usize),
     RouteExport(&'x str),
@@ -390,7 +379,6 @@ enum Why<'x> {
 
 struct Ctx<'a, 'p, 's> {
     c: &'a Collector<'p, 's>,
-    declaring: &'a HashMap<SymbolId, FunctionId>,
     request_scoped: &'a HashSet<SymbolId>,
     fn_by_start: &'a HashMap<u32, FunctionId>,
     /// Bindings stored in a field that is later released to a pool.
@@ -398,11 +386,11 @@ struct Ctx<'a, 'p, 's> {
 }
 
 impl Ctx<'_, '_, '_> {
-    fn name(&self, s: SymbolId) -> String {
-        self.c.scoping.symbol_name(s).to_string()
+    fn name(&self, s: SymbolId) -> Name {
+        Name::from(self.c.scoping.symbol_name(s))
     }
 
-    fn request_captures(&self, f: FunctionId) -> Vec<String> {
+    fn request_captures(&self, f: FunctionId) -> Vec<Name> {
         let rec = &self.c.functions[f.0 as usize];
         rec.captures.iter().filter(|s| self.request_scoped.contains(s)).map(|s| self.name(*s)).collect()
     }
@@ -432,7 +420,7 @@ impl Ctx<'_, '_, '_> {
     }
 
     fn declaring(&self, s: SymbolId) -> FunctionId {
-        self.declaring.get(&s).copied().unwrap_or(FunctionId::MODULE)
+        self.c.declaring_function(s)
     }
 
     /// Is `inner` nested (at any depth) inside `outer`?
