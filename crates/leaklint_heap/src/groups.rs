@@ -24,23 +24,53 @@ struct Grouping {
 }
 
 fn group(s: &HeapSnapshot, split_closures: bool) -> Grouping {
+    let mut of_node = s.node_name.clone();
+    let (keys, internal) = group_column(s, &mut of_node, split_closures);
+    Grouping { keys, internal, of_node }
+}
+
+/// Group every node: `column` holds each node's name index (the snapshot's
+/// own column may have been moved into it), and each node's group after.
+/// Returns the groups' keys and whether each holds engine internals.
+fn group_column(s: &HeapSnapshot, column: &mut [u32], split_closures: bool) -> (Vec<GroupKey>, Vec<bool>) {
     let mut index: FxHashMap<(ClassName<'_>, Option<&str>, Option<Location>), u32> = FxHashMap::default();
     let mut keys = Vec::new();
     let mut internal = Vec::new();
-    let mut of_node = Vec::with_capacity(s.node_count());
-    // The key depends only on the node's type, name string and location:
-    // look those up as integers first, and hash the strings once per combination.
-    let mut memo: FxHashMap<(u8, u32, Option<Location>), u32> = FxHashMap::default();
-    for node in 0..s.node_count() as u32 {
-        let split = split_closures && s.kind(node) == NodeKind::Closure;
-        let location = if split { s.location(node) } else { None };
-        let raw_key = (s.node_type[node as usize], s.node_name[node as usize], location);
-        if let Some(&g) = memo.get(&raw_key) {
-            of_node.push(g);
+    // The key depends only on the node's type, for objects also on its name
+    // string, and for split closures on their name and location: look
+    // those up as integers first, and hash the strings once per combination.
+    let mut by_type: Vec<Option<u32>> = vec![None; s.node_kinds.len()];
+    let mut by_name: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut by_function: FxHashMap<(u32, Option<Location>), u32> = FxHashMap::default();
+    // Locations are sorted by node: read alongside the nodes.
+    let mut locations = s.locations.iter().peekable();
+    for (node, slot) in (0u32..).zip(column.iter_mut()) {
+        let ty = s.node_type[node as usize];
+        let name = *slot;
+        let kind = s.node_kinds[ty as usize];
+        let split = split_closures && kind == NodeKind::Closure;
+        let mut location = None;
+        let memo = if split {
+            while locations.next_if(|&(n, _)| n < node).is_some() {}
+            location = locations.peek().filter(|&&(n, _)| n == node).map(|&(_, l)| l);
+            by_function.get(&(name, location))
+        } else if matches!(kind, NodeKind::Object | NodeKind::Native) {
+            by_name.get(&(u64::from(ty) << 32 | u64::from(name)))
+        } else {
+            by_type[ty as usize].as_ref()
+        };
+        if let Some(&g) = memo {
+            *slot = g;
             continue;
         }
-        let class = s.class_name(node);
-        let function = split.then(|| s.name(node));
+        let text = s.strings.get(name as usize);
+        let class = match kind {
+            NodeKind::Object | NodeKind::Native => ClassName::Named(text),
+            NodeKind::Hidden => ClassName::Named("(system)"),
+            NodeKind::Code => ClassName::Named("(compiled code)"),
+            _ => ClassName::Parenthesised(&s.node_kind_names[ty as usize]),
+        };
+        let function = split.then_some(text);
         let next = keys.len() as u32;
         let g = *index.entry((class, function, location)).or_insert_with(|| {
             keys.push(GroupKey {
@@ -48,20 +78,26 @@ fn group(s: &HeapSnapshot, split_closures: bool) -> Grouping {
                 function: function.map(|f| if f.is_empty() { "(anonymous)".to_owned() } else { f.to_owned() }),
                 location,
             });
-            internal.push(is_internal(s, node));
+            internal.push(is_internal(kind, text));
             next
         });
-        memo.insert(raw_key, g);
-        of_node.push(g);
+        if split {
+            by_function.insert((name, location), g);
+        } else if matches!(kind, NodeKind::Object | NodeKind::Native) {
+            by_name.insert(u64::from(ty) << 32 | u64::from(name), g);
+        } else {
+            by_type[ty as usize] = Some(g);
+        }
+        *slot = g;
     }
-    Grouping { keys, internal, of_node }
+    (keys, internal)
 }
 
-fn is_internal(s: &HeapSnapshot, node: u32) -> bool {
-    match s.kind(node) {
+/// Whether a group of this kind and name holds engine internals.
+fn is_internal(kind: NodeKind, name: &str) -> bool {
+    match kind {
         NodeKind::Closure | NodeKind::RegExp => false,
         NodeKind::Object | NodeKind::Native => {
-            let name = s.name(node);
             name.is_empty() || name.starts_with("system / ") || name.starts_with('(')
         }
         _ => true,
@@ -148,22 +184,40 @@ fn node_label(s: &HeapSnapshot, node: u32) -> String {
 }
 
 /// The shortest path from the roots to `node`, without the synthetic root.
+/// Empty when the node is not reachable, or when the edge names cannot be
+/// read (the snapshot file was modified since it was read).
 pub fn retainer_path(s: &HeapSnapshot, a: &Analysis, node: u32) -> Vec<PathStep> {
-    let edges = a.retainer_path(node);
-    edges
-        .iter()
-        .enumerate()
-        .map(|(i, &e)| {
-            let holder = a.path_edge_source(&edges, i, node);
-            PathStep {
-                holder: node_label(s, holder),
-                holder_id: s.id(holder),
-                edge_kind: edge_kind_name(s.edge_kind(e)),
-                edge: s.edge_name(e).to_string(),
-            }
-        })
-        .filter(|step| step.holder_id != s.id(crate::ROOT))
-        .collect()
+    retainer_paths(s, a, &[node]).pop().unwrap_or_default()
+}
+
+/// [`retainer_path`] for each of `nodes`, with all their edge names read in one go.
+fn retainer_paths(s: &HeapSnapshot, a: &Analysis, nodes: &[u32]) -> Vec<Vec<PathStep>> {
+    let paths: Vec<Vec<(u32, u32, u32)>> = nodes.iter().map(|&node| a.path_steps(node)).collect();
+    let wanted: Vec<(u32, u32)> = paths.iter().flatten().map(|&(_, edge, held)| (edge, held)).collect();
+    let root = s.id(crate::ROOT);
+    let steps = s.records.get(&wanted).and_then(|records| {
+        let mut records = records.into_iter();
+        paths
+            .iter()
+            .map(|path| {
+                let mut steps = Vec::with_capacity(path.len());
+                for &(holder, ..) in path {
+                    let record = records.next()?;
+                    let edge = crate::analysis::edge_name(s, record)?;
+                    if s.id(holder) != root {
+                        steps.push(PathStep {
+                            holder: node_label(s, holder),
+                            holder_id: s.id(holder),
+                            edge_kind: edge_kind_name(s.edge_kinds[record.kind as usize]),
+                            edge: edge.to_string(),
+                        });
+                    }
+                }
+                Some(steps)
+            })
+            .collect::<Option<Vec<_>>>()
+    });
+    steps.unwrap_or_else(|| vec![Vec::new(); nodes.len()])
 }
 
 /// One row of `heap summary`.
@@ -196,12 +250,13 @@ pub fn summary(s: &HeapSnapshot, a: &Analysis) -> Vec<ClassRow> {
         if node != crate::ROOT && grouping.of_node[dominator as usize] != g {
             row.retained_size += a.retained_size(node);
         }
-        // A class's instances share their constructor's location; closures
-        // in one `(closure)` row each have their own, so none stands for the row.
-        if row.location.is_none()
-            && s.kind(node) != NodeKind::Closure
-            && let Some(location) = s.location(node)
-        {
+    }
+    // A class's instances share their constructor's location (the first
+    // one's); closures in one `(closure)` row each have their own, so none
+    // stands for the row.
+    for (node, location) in s.locations.iter() {
+        let row = &mut rows[grouping.of_node[node as usize] as usize];
+        if row.location.is_none() && s.kind(node) != NodeKind::Closure {
             row.location = Some(SourceLocation::resolve(a, location));
         }
     }
@@ -299,6 +354,8 @@ impl Varints {
 pub(crate) enum ById {
     Packed(Vec<u64>),
     Nodes(Vec<u32>),
+    /// Wide ids with the nodes in their order, when built from the ids alone.
+    Ids(Vec<u64>, Vec<u32>),
 }
 
 impl ById {
@@ -319,11 +376,46 @@ impl ById {
         }
     }
 
+    /// [`ById::of`] from the id column alone, which it consumes.
+    fn from_ids(ids: Column) -> Self {
+        match ids {
+            Column::Narrow(ids) => {
+                let mut packed: Vec<u64> =
+                    ids.iter().zip(0u32..).map(|(&id, node)| (u64::from(id) << 32) | u64::from(node)).collect();
+                drop(ids);
+                packed.sort_unstable();
+                Self::Packed(packed)
+            }
+            Column::Wide(ids) => {
+                let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+                order.sort_unstable_by_key(|&node| ids[node as usize]);
+                Self::Ids(ids, order)
+            }
+        }
+    }
+
+    /// The nodes in id order.
+    fn nodes(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        match self {
+            Self::Packed(p) => Box::new(p.iter().map(|&p| p as u32)),
+            Self::Nodes(o) | Self::Ids(_, o) => Box::new(o.iter().copied()),
+        }
+    }
+
+    /// The ids, sorted (only for [`ById::from_ids`]).
+    fn ids(&self) -> Box<dyn Iterator<Item = u64> + '_> {
+        match self {
+            Self::Packed(p) => Box::new(p.iter().map(|&p| p >> 32)),
+            Self::Ids(ids, o) => Box::new(o.iter().map(|&n| ids[n as usize])),
+            Self::Nodes(_) => Box::new(std::iter::empty()),
+        }
+    }
+
     /// (id, node) in id order.
     pub(crate) fn iter<'a>(&'a self, s: &'a HeapSnapshot) -> impl Iterator<Item = (u64, u32)> + 'a {
         let (packed, nodes) = match self {
             Self::Packed(p) => (Some(p.iter().map(|&p| (p >> 32, p as u32))), None),
-            Self::Nodes(o) => (None, Some(o.iter().map(move |&n| (s.id(n), n)))),
+            Self::Nodes(o) | Self::Ids(_, o) => (None, Some(o.iter().map(move |&n| (s.id(n), n)))),
         };
         packed.into_iter().flatten().chain(nodes.into_iter().flatten())
     }
@@ -336,6 +428,40 @@ impl ObjectIds {
         let groups = Varints::new(false, by_id.iter(s).map(|(_, n)| u64::from(grouping.of_node[n as usize])));
         let sizes = Varints::new(false, by_id.iter(s).map(|(_, n)| s.self_size(n)));
         Self { ids: Varints::new(true, by_id.iter(s).map(|(id, _)| id)), groups, sizes, keys: grouping.keys }
+    }
+
+    /// [`ObjectIds::of`], freeing each part of the snapshot once used.
+    pub(crate) fn from_objects(s: HeapSnapshot) -> Self {
+        // Each node's group in place of its name: one column fewer.
+        let mut s = s;
+        let mut of_node = std::mem::take(&mut s.node_name);
+        let (keys, _) = group_column(&s, &mut of_node, true);
+        // The types, strings and locations are not needed any more.
+        let (node_id, sizes) = (std::mem::take(&mut s.node_id), std::mem::take(&mut s.node_self_size));
+        drop(s);
+        let by_id = ById::from_ids(node_id);
+        let in_order = |column: &dyn Fn(u32) -> u64| Varints::new(false, by_id.nodes().map(column));
+        let groups = in_order(&|n| u64::from(of_node[n as usize]));
+        drop(of_node);
+        let sizes = in_order(&|n| sizes.get(n as usize));
+        Self { ids: Varints::new(true, by_id.ids()), groups, sizes, keys }
+    }
+
+    /// [`ObjectIds::ids_of`], sorting the snapshot's id column in place.
+    pub(crate) fn from_ids(s: HeapSnapshot) -> Self {
+        // In place, with no scratch as large as the column (a merge sort
+        // would be faster on ids that mostly grow in node order).
+        let ids = match s.node_id {
+            Column::Narrow(mut ids) => {
+                ids.sort_unstable();
+                Varints::new(true, ids.into_iter().map(u64::from))
+            }
+            Column::Wide(mut ids) => {
+                ids.sort_unstable();
+                Varints::new(true, ids.into_iter())
+            }
+        };
+        Self { ids, groups: Varints::default(), sizes: Varints::default(), keys: Vec::new() }
     }
 
     /// Only the ids (no groups or sizes): enough for TARGET in a
@@ -480,7 +606,14 @@ pub fn diff(
     a: &Analysis,
     paths_for: usize,
 ) -> Diff {
-    let grouping = group(s, true);
+    // The nodes in id order (for membership by merging sorted id lists: one
+    // pass each instead of a binary search per object), sorted on a second
+    // thread while this one groups them.
+    let (grouping, by_id) = std::thread::scope(|scope| {
+        let by_id = scope.spawn(|| ById::of(s));
+        let grouping = group(s, true);
+        (grouping, by_id.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
     let mut rows: Vec<GrowthRow> = grouping
         .keys
         .iter()
@@ -491,17 +624,15 @@ pub fn diff(
         grouping.keys.iter().cloned().enumerate().map(|(i, k)| (k, i)).collect();
     // The growing object nearest the roots, per group: its path is shown.
     let mut representative: Vec<Option<(u32, u32)>> = vec![None; rows.len()];
+    // Each group's location: its key's (closures), or its first object's.
     let mut locations: Vec<Option<Location>> = grouping.keys.iter().map(|k| k.location).collect();
-    // Membership by merging sorted id lists: one pass each instead of a
-    // binary search per object.
-    let by_id = ById::of(s);
+    for (node, location) in s.locations.iter() {
+        locations[grouping.of_node[node as usize] as usize].get_or_insert(location);
+    }
     let in_base = base.membership(&by_id, s);
     let in_target = leaked_from.map(|t| t.membership(&by_id, s));
     for node in 0..s.node_count() as u32 {
         let g = grouping.of_node[node as usize] as usize;
-        if locations[g].is_none() {
-            locations[g] = s.location(node);
-        }
         let row = &mut rows[g];
         let is_new = !in_base[node as usize];
         if is_new {
@@ -570,12 +701,15 @@ pub fn diff(
             .then(rx.class.cmp(&ry.class))
             .then(rx.function.cmp(&ry.function))
     });
-    for &i in order.iter().take(paths_for) {
-        if rows[i].growth() > 0
-            && let Some((_, node)) = representative[i]
-        {
-            rows[i].retainer_path = retainer_path(s, a, node);
-        }
+    let shown: Vec<(usize, u32)> = order
+        .iter()
+        .take(paths_for)
+        .filter(|&&i| rows[i].growth() > 0)
+        .filter_map(|&i| representative[i].map(|(_, node)| (i, node)))
+        .collect();
+    let nodes: Vec<u32> = shown.iter().map(|&(_, node)| node).collect();
+    for ((i, _), path) in shown.into_iter().zip(retainer_paths(s, a, &nodes)) {
+        rows[i].retainer_path = path;
     }
     let mut slots: Vec<Option<GrowthRow>> = rows.into_iter().map(Some).collect();
     let groups: Vec<GrowthRow> = order.iter().filter_map(|&i| slots[i].take()).collect();

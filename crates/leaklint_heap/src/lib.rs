@@ -8,6 +8,7 @@ mod error;
 mod groups;
 mod parse;
 mod reader;
+mod records;
 mod snapshot;
 
 pub use analysis::{Analysis, ROOT, SYSTEM_DISTANCE_BASE};
@@ -21,10 +22,21 @@ use parse::{Keep, parse_keeping};
 pub use snapshot::{ClassName, EdgeKind, EdgeName, HeapSnapshot, Location, NodeKind};
 
 /// Read a snapshot file. `progress` is called with the bytes read so far.
+///
+/// Edge names and types are not kept in memory: the few that retainer
+/// paths and script names need are read from the file again, through a
+/// handle kept open. If the file is modified in place meanwhile, they are
+/// left out (paths come back empty, scripts unnamed) rather than misread.
 pub fn read_file(path: &std::path::Path, progress: Option<&mut dyn FnMut(u64)>) -> Result<HeapSnapshot> {
     let file = std::fs::File::open(path).map_err(|e| HeapError::new(0, format!("cannot open: {e}")))?;
-    let size = file.metadata().ok().map(|m| m.len());
-    parse(file, size, progress)
+    let meta = file.metadata().ok();
+    let size = meta.as_ref().map(|m| m.len());
+    // A pipe or a device cannot be read twice: its edge names stay in memory.
+    let source = match &meta {
+        Some(m) if m.is_file() => file.try_clone().ok().map(|again| (again, (m.len(), m.modified().ok()))),
+        _ => None,
+    };
+    parse_keeping(file, size, progress, Keep::Graph, source, meta.as_ref().map(|m| (path, m)))
 }
 
 /// Read only what a diff needs of a snapshot it does not analyse: the
@@ -37,8 +49,9 @@ pub fn read_object_ids(
     groups: bool,
 ) -> Result<ObjectIds> {
     let file = std::fs::File::open(path).map_err(|e| HeapError::new(0, format!("cannot open: {e}")))?;
-    let size = file.metadata().ok().map(|m| m.len());
+    let meta = file.metadata().ok();
+    let size = meta.as_ref().map(|m| m.len());
     let keep = if groups { Keep::Objects } else { Keep::Ids };
-    let snapshot = parse_keeping(file, size, progress, keep)?;
-    Ok(if groups { ObjectIds::of(&snapshot) } else { ObjectIds::ids_of(&snapshot) })
+    let snapshot = parse_keeping(file, size, progress, keep, None, meta.as_ref().map(|m| (path, m)))?;
+    Ok(if groups { ObjectIds::from_objects(snapshot) } else { ObjectIds::from_ids(snapshot) })
 }

@@ -1,15 +1,47 @@
 //! A small JSON tokenizer over a byte stream: just what the snapshot format
-//! needs (objects, arrays of unsigned integers, strings), reading the file
-//! once in fixed-size chunks so memory stays independent of its size.
+//! needs (objects, arrays of unsigned integers, strings), reading its input
+//! in fixed-size chunks so memory stays independent of its size.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 
 use crate::error::{HeapError, Result};
 
 const CHUNK: usize = 1 << 16;
+/// Bytes the fast integer path wants ahead of it: a 16-digit window and the
+/// delimiter after it, with room to spare.
+const LOOKAHEAD: usize = 32;
+/// Bytes the block path of [`Reader::read_records`] wants ahead: a 64-byte
+/// block, and the digits and delimiters of a number starting at its end.
+const BULK: usize = 96;
 /// Nesting deeper than this is not a heap snapshot; stops stack-free skipping
 /// from being used as a memory bomb through its depth counter only.
 const MAX_DEPTH: usize = 512;
+
+/// What the parser reads: any stream, or a file it can also move around in.
+pub(crate) trait Input: Read {
+    /// Move to byte `offset`; `false` when the input cannot.
+    fn jump(&mut self, _offset: u64) -> std::io::Result<bool> {
+        Ok(false)
+    }
+}
+
+/// A stream, read once from front to back.
+pub(crate) struct Stream<R>(pub(crate) R);
+
+impl<R: Read> Read for Stream<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(out)
+    }
+}
+
+impl<R: Read> Input for Stream<R> {}
+
+impl Input for File {
+    fn jump(&mut self, offset: u64) -> std::io::Result<bool> {
+        self.seek(SeekFrom::Start(offset)).map(|_| true)
+    }
+}
 
 pub(crate) struct Reader<'p, R> {
     inner: R,
@@ -18,12 +50,38 @@ pub(crate) struct Reader<'p, R> {
     len: usize,
     /// Bytes consumed before `buf[0]`.
     base: u64,
+    /// `inner` has no more bytes.
+    eof: bool,
+    /// A string's bytes while it is decoded (reused).
+    scratch: Vec<u8>,
     progress: Option<&'p mut dyn FnMut(u64)>,
 }
 
 impl<'p, R: Read> Reader<'p, R> {
     pub(crate) fn new(inner: R, progress: Option<&'p mut dyn FnMut(u64)>) -> Self {
-        Self { inner, buf: vec![0; CHUNK].into_boxed_slice(), pos: 0, len: 0, base: 0, progress }
+        Self::with_capacity(inner, progress, CHUNK)
+    }
+
+    /// A reader whose buffer holds `capacity` bytes (at least twice the
+    /// block path's lookahead): small ones re-read a few records cheaply.
+    pub(crate) fn with_capacity(inner: R, progress: Option<&'p mut dyn FnMut(u64)>, capacity: usize) -> Self {
+        let capacity = capacity.max(2 * BULK);
+        Self {
+            inner,
+            buf: vec![0; capacity].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            base: 0,
+            eof: false,
+            scratch: Vec::new(),
+            progress,
+        }
+    }
+
+    /// Reading starts at byte `offset` of the input (for error offsets).
+    pub(crate) fn starting_at(mut self, offset: u64) -> Self {
+        self.base = offset;
+        self
     }
 
     /// Byte offset of the next unread byte.
@@ -35,23 +93,37 @@ impl<'p, R: Read> Reader<'p, R> {
         Err(HeapError::new(self.offset(), message))
     }
 
+    /// Keep the unread bytes, moved to the front, and read more after them;
+    /// `false` when the input has ended and nothing was added.
     fn fill(&mut self) -> Result<bool> {
-        self.base += self.len as u64;
+        self.buf.copy_within(self.pos..self.len, 0);
+        self.base += self.pos as u64;
+        self.len -= self.pos;
         self.pos = 0;
-        self.len = 0;
+        if self.eof || self.len == self.buf.len() {
+            return Ok(false);
+        }
         loop {
-            match self.inner.read(&mut self.buf) {
+            match self.inner.read(&mut self.buf[self.len..]) {
                 Ok(n) => {
-                    self.len = n;
+                    self.len += n;
+                    self.eof = n == 0;
                     if let Some(progress) = self.progress.as_mut() {
-                        progress(self.base + n as u64);
+                        progress(self.base + self.len as u64);
                     }
                     return Ok(n > 0);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(HeapError::new(self.base, format!("read failed: {e}"))),
+                Err(e) => return Err(HeapError::new(self.base + self.len as u64, format!("read failed: {e}"))),
             }
         }
+    }
+
+    /// Read ahead until `bytes` are buffered or the input ends.
+    #[cold]
+    fn top_up(&mut self, bytes: usize) -> Result<()> {
+        while self.len - self.pos < bytes && self.fill()? {}
+        Ok(())
     }
 
     #[inline]
@@ -125,82 +197,244 @@ impl<'p, R: Read> Reader<'p, R> {
         Ok(false)
     }
 
-    /// Every integer of a `[n, n, ...]` array, in order, scanning the buffer
-    /// directly (the node and edge arrays are most of a snapshot). `each`
-    /// returns a message for values it rejects; the error gets the offset.
-    pub(crate) fn read_u64_array(
+    /// Every record of a `[n, n, ...]` array of unsigned integers, `width`
+    /// numbers each (the node, edge and location arrays, most of a snapshot).
+    /// `each(record, start)` gets the record and the byte offset of its first
+    /// number, and returns a message for records it rejects: the error gets
+    /// the offset just after the record. Returns the number of integers.
+    pub(crate) fn read_records(
         &mut self,
-        mut each: impl FnMut(u64) -> std::result::Result<(), String>,
+        width: usize,
+        each: impl FnMut(&[u64], u64) -> std::result::Result<(), String>,
     ) -> Result<u64> {
-        #[derive(PartialEq)]
-        enum State {
-            Open,
-            AfterComma,
-            InNumber,
-            AfterNumber,
+        if self.begin(b'[', b']')? {
+            return Ok(0);
         }
-        self.expect(b'[')?;
-        let mut state = State::Open;
-        let mut value: u64 = 0;
+        Ok(self.records_from(width, u64::MAX, each)?.0)
+    }
+
+    /// [`Reader::read_records`] from inside the array, at a record's first
+    /// number, through the closing `]`; or up to offset `stop`, when a record
+    /// ends right before it (`true` then: the rest of the array is unread).
+    pub(crate) fn records_from(
+        &mut self,
+        width: usize,
+        stop: u64,
+        mut each: impl FnMut(&[u64], u64) -> std::result::Result<(), String>,
+    ) -> Result<(u64, bool)> {
+        let width = width.max(1);
+        let mut record = vec![0u64; width];
+        let mut field = 0;
         let mut count: u64 = 0;
+        let mut start = 0;
+        // The block being read (at `self.pos`): its digit mask, and where its next number starts.
+        let mut block: Option<(u64, usize)> = None;
         loop {
-            if self.pos == self.len && !self.fill()? {
-                return self.error("unexpected end of file inside an array (the snapshot is truncated)");
-            }
-            let buf = &self.buf[self.pos..self.len];
-            let at = |i: usize| self.base + (self.pos + i) as u64;
-            let mut i = 0;
-            while i < buf.len() {
-                let b = buf[i];
-                if b.is_ascii_digit() {
-                    if state == State::AfterNumber {
-                        return Err(HeapError::new(at(i), "expected `,` or `]` between numbers"));
+            // The next number: its value, the offsets where it starts and
+            // ends, and whether the array ends after it.
+            let (value, at, end, last) = 'next: {
+                if let Some((digits, at)) = block {
+                    if let Some((value, end, next)) = self.block_number(digits, at) {
+                        block = Some((digits, next));
+                        let block_at = self.base + self.pos as u64;
+                        break 'next (value, block_at + at as u64, block_at + end as u64, false);
                     }
-                    // The whole run of digits in one tight loop; a number cut
-                    // by the chunk's end carries on in the next one.
-                    let mut v = value;
-                    while i < buf.len() && buf[i].is_ascii_digit() {
-                        v = match v.checked_mul(10).and_then(|v| v.checked_add(u64::from(buf[i] - b'0'))) {
-                            Some(v) => v,
-                            None => return Err(HeapError::new(at(i), "integer does not fit in 64 bits")),
-                        };
-                        i += 1;
-                    }
-                    value = v;
-                    state = State::InNumber;
-                    continue;
+                    self.pos += at;
+                    block = None;
                 }
-                match b {
-                    b',' | b']' | b' ' | b'\n' | b'\r' | b'\t' => {
-                        if state == State::InNumber {
-                            each(value).map_err(|m| HeapError::new(at(i), m))?;
-                            count += 1;
-                            value = 0;
-                            state = State::AfterNumber;
-                        }
-                        match b {
-                            b',' if state == State::AfterNumber => state = State::AfterComma,
-                            b']' if matches!(state, State::AfterNumber | State::Open) => {
-                                self.pos += i + 1;
-                                return Ok(count);
-                            }
-                            b',' | b']' => return Err(HeapError::new(at(i), "expected a non-negative integer")),
-                            _ => {}
-                        }
-                    }
-                    b'.' | b'e' | b'E' if state == State::InNumber => {
-                        return Err(HeapError::new(at(i), "expected an integer, found a fraction or exponent"));
-                    }
-                    other => {
-                        return Err(HeapError::new(
-                            at(i),
-                            format!("expected a non-negative integer, found {}", describe(other)),
-                        ));
+                if field == 0 && self.offset() == stop {
+                    return Ok((count, true));
+                }
+                if self.len - self.pos < BULK {
+                    self.top_up(BULK)?;
+                }
+                if self.len - self.pos >= BULK {
+                    // The numbers of a 64-byte block that V8 writes as `123,` or
+                    // `123\n,`, found through the block's digit mask: the next
+                    // number's position never waits for this one's digits.
+                    let digits = digit_mask(&self.buf[self.pos..self.pos + 64]);
+                    if let Some((value, end, next)) = self.block_number(digits, 0) {
+                        block = Some((digits, next));
+                        let block_at = self.base + self.pos as u64;
+                        break 'next (value, block_at, block_at + end as u64, false);
                     }
                 }
-                i += 1;
+                // Anything else, one number at a time.
+                let at = self.offset();
+                let value = self.array_number()?;
+                let end = self.offset();
+                (value, at, end, self.array_delimiter()?)
+            };
+            if field == 0 {
+                start = at;
             }
-            self.pos = self.len;
+            record[field] = value;
+            field += 1;
+            count += 1;
+            if field == width {
+                field = 0;
+                if let Err(message) = each(&record, start) {
+                    return Err(HeapError::new(end, message));
+                }
+                // Where the next record starts, when it is the stop.
+                if let Some((_, next)) = block
+                    && self.base + (self.pos + next) as u64 == stop
+                {
+                    self.pos += next;
+                    return Ok((count, true));
+                }
+            }
+            if last {
+                break;
+            }
+        }
+        if field != 0 {
+            return self.error(format!("array length {count} is not a multiple of its record width {width}"));
+        }
+        Ok((count, false))
+    }
+
+    /// The offset just after the first `\n,` within `limit` bytes: where a
+    /// record starts in the arrays V8 writes, one record per line.
+    pub(crate) fn next_line_start(&mut self, limit: u64) -> Result<Option<u64>> {
+        let end = self.offset() + limit;
+        let mut newline = false;
+        while self.offset() < end {
+            let Some(b) = self.peek_byte()? else { return Ok(None) };
+            self.pos += 1;
+            if newline && b == b',' {
+                return Ok(Some(self.offset()));
+            }
+            newline = b == b'\n';
+        }
+        Ok(None)
+    }
+
+    /// The number starting `at` bytes into the block at `self.pos` whose
+    /// digit mask is `digits`: its value, and where it and its delimiter
+    /// end (relative to the block). `None` for anything but a number of up
+    /// to 15 digits inside the block followed by `,` or `\n,`.
+    #[inline(always)]
+    fn block_number(&self, digits: u64, at: usize) -> Option<(u64, usize, usize)> {
+        if at >= 64 {
+            return None;
+        }
+        let block = &self.buf[self.pos..self.pos + BULK];
+        let run = (!(digits >> at)).trailing_zeros() as usize;
+        if run == 0 || run > 15 || at + run >= 64 {
+            return None;
+        }
+        let next = match block[at + run..at + run + 2] {
+            [b',', _] => at + run + 1,
+            [b'\n', b','] => at + run + 2,
+            _ => return None,
+        };
+        let first = load8(&block[at..at + 8]);
+        let value = if run == 1 {
+            first & 0x0F
+        } else if run <= 8 {
+            eight_digits(first << (64 - 8 * run))
+        } else {
+            let second = load8(&block[at + 8..at + 16]);
+            eight_digits(first) * POW10[run - 8] + eight_digits(second << (128 - 8 * run))
+        };
+        Some((value, at + run, next))
+    }
+
+    /// Skip `,` or `[` and whitespace: where a record starts when re-reading
+    /// an array from a recorded offset.
+    pub(crate) fn skip_separator(&mut self) -> Result<()> {
+        if matches!(self.peek()?, Some(b',' | b'[')) {
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    /// One unsigned integer of an array, after optional whitespace. Up to 15
+    /// digits are read from the buffer eight at a time without a branch per
+    /// digit; longer numbers, numbers near the end of the input and anything
+    /// unusual take the byte-by-byte path.
+    #[inline(always)]
+    pub(crate) fn array_number(&mut self) -> Result<u64> {
+        if self.len - self.pos < LOOKAHEAD {
+            self.top_up(LOOKAHEAD)?;
+        }
+        if self.len - self.pos >= LOOKAHEAD {
+            let at = self.pos;
+            let first = load8(&self.buf[at..at + 8]);
+            let digits = digit_count(first);
+            if (1..8).contains(&digits) {
+                self.pos = at + digits;
+                return Ok(eight_digits(first << (64 - 8 * digits)));
+            }
+            if digits == 8 {
+                let second = load8(&self.buf[at + 8..at + 16]);
+                let more = digit_count(second);
+                if more < 8 {
+                    let low = if more == 0 { 0 } else { eight_digits(second << (64 - 8 * more)) };
+                    self.pos = at + 8 + more;
+                    return Ok(eight_digits(first) * POW10[more] + low);
+                }
+            }
+        }
+        self.array_number_slow()
+    }
+
+    #[cold]
+    fn array_number_slow(&mut self) -> Result<u64> {
+        let first = match self.peek()? {
+            Some(b) => b,
+            None => return self.error("unexpected end of file inside an array (the snapshot is truncated)"),
+        };
+        if !first.is_ascii_digit() {
+            return self.error(format!("expected a non-negative integer, found {}", describe(first)));
+        }
+        let mut value: u64 = 0;
+        while let Some(b) = self.peek_byte()? {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            value = match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))) {
+                Some(v) => v,
+                None => return self.error("integer does not fit in 64 bits"),
+            };
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    /// After an array's integer: `false` for `,` (consumed), `true` for `]`
+    /// (consumed). V8 writes `,` or `\n,` here.
+    #[inline(always)]
+    pub(crate) fn array_delimiter(&mut self) -> Result<bool> {
+        match self.buf[self.pos..self.len] {
+            [b',', ..] => {
+                self.pos += 1;
+                Ok(false)
+            }
+            [b'\n', b',', ..] => {
+                self.pos += 2;
+                Ok(false)
+            }
+            _ => self.array_delimiter_slow(),
+        }
+    }
+
+    #[cold]
+    fn array_delimiter_slow(&mut self) -> Result<bool> {
+        match self.peek()? {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(b']') => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b'.' | b'e' | b'E') => self.error("expected an integer, found a fraction or exponent"),
+            Some(b) if b.is_ascii_digit() => self.error("expected `,` or `]` between numbers"),
+            Some(b) => self.error(format!("expected `,` or `]` after a number, found {}", describe(b))),
+            None => self.error("unexpected end of file inside an array (the snapshot is truncated)"),
         }
     }
 
@@ -208,8 +442,26 @@ impl<'p, R: Read> Reader<'p, R> {
     /// which V8 writes for broken UTF-16, become U+FFFD.
     pub(crate) fn read_string(&mut self, out: &mut String) -> Result<()> {
         out.clear();
+        self.append_string(out)
+    }
+
+    /// A JSON string, decoded and appended to `out`.
+    pub(crate) fn append_string(&mut self, out: &mut String) -> Result<()> {
         self.expect(b'"')?;
-        let mut raw: Vec<u8> = Vec::new();
+        let mut raw = std::mem::take(&mut self.scratch);
+        raw.clear();
+        let body = self.string_body(&mut raw);
+        if body.is_ok() {
+            match std::str::from_utf8(&raw) {
+                Ok(text) => out.push_str(text),
+                Err(_) => out.push_str(&String::from_utf8_lossy(&raw)),
+            }
+        }
+        self.scratch = raw;
+        body
+    }
+
+    fn string_body(&mut self, raw: &mut Vec<u8>) -> Result<()> {
         loop {
             // Copy runs without escapes in one go.
             if self.pos == self.len && !self.fill()? {
@@ -224,19 +476,14 @@ impl<'p, R: Read> Reader<'p, R> {
                 continue;
             }
             match self.next_byte()? {
-                b'"' => break,
-                b'\\' => self.read_escape(&mut raw)?,
+                b'"' => return Ok(()),
+                b'\\' => self.read_escape(raw)?,
                 b => {
                     self.pos -= 1;
                     return self.error(format!("control character {b:#04x} inside a string"));
                 }
             }
         }
-        match String::from_utf8(raw) {
-            Ok(s) => *out = s,
-            Err(e) => *out = String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        }
-        Ok(())
     }
 
     fn read_escape(&mut self, raw: &mut Vec<u8>) -> Result<()> {
@@ -389,6 +636,73 @@ impl<'p, R: Read> Reader<'p, R> {
     }
 }
 
+/// Eight bytes as a little-endian word: the first byte is the lowest.
+#[inline(always)]
+fn load8(bytes: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// How many of the word's bytes, from the first, are ASCII digits (0-8).
+#[inline(always)]
+fn digit_count(word: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // A byte is a digit when its high nibble is 3 and adding 6 keeps it so.
+    // Adding can carry into the next byte only from a byte that is not a
+    // digit, so every byte up to the first non-digit is judged correctly.
+    let high = (word & (0xF0 * ONES)) ^ (0x30 * ONES);
+    let low = (word.wrapping_add(0x06 * ONES) & (0xF0 * ONES)) ^ (0x30 * ONES);
+    let other = high | low;
+    // The top bit of every byte that is not zero (no carries between bytes).
+    let marks = (((other & (0x7F * ONES)) + 0x7F * ONES) | other) & (0x80 * ONES);
+    (marks.trailing_zeros() / 8) as usize
+}
+
+/// The value of eight ASCII digits, the first in the lowest byte; bytes that
+/// are zero count as leading zeros.
+#[inline(always)]
+fn eight_digits(word: u64) -> u64 {
+    let word = ((word & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561)) >> 8;
+    let word = ((word & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601)) >> 16;
+    ((word & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001)) >> 32
+}
+
+/// One bit per byte of a 64-byte block, set for ASCII digits.
+#[inline(always)]
+fn digit_mask(block: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut mask = 0;
+    for (k, word) in block.chunks_exact(8).enumerate() {
+        let x = load8(word) ^ (0x30 * ONES);
+        // The top bit of every byte not in 0..=9 after the xor, without carries between bytes.
+        let other = (((x & (0x7F * ONES)) + 0x76 * ONES) | x) & (0x80 * ONES);
+        let digits = !other & (0x80 * ONES);
+        // Gather the eight top bits into one byte, first byte lowest.
+        mask |= ((digits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    mask
+}
+
+const POW10: [u64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+impl<R: Input> Reader<'_, R> {
+    /// Continue at byte `offset` of the input; `false` when it cannot move.
+    pub(crate) fn jump_to(&mut self, offset: u64) -> Result<bool> {
+        match self.inner.jump(offset) {
+            Ok(true) => {
+                self.base = offset;
+                self.pos = 0;
+                self.len = 0;
+                self.eof = false;
+                Ok(true)
+            }
+            Ok(false) => Ok(false),
+            Err(e) => Err(HeapError::new(offset, format!("seek failed: {e}"))),
+        }
+    }
+}
+
 fn push_char(raw: &mut Vec<u8>, c: char) {
     let mut tmp = [0; 4];
     raw.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
@@ -396,4 +710,169 @@ fn push_char(raw: &mut Vec<u8>, c: char) {
 
 pub(crate) fn describe(b: u8) -> String {
     if b.is_ascii_graphic() { format!("`{}`", b as char) } else { format!("byte {b:#04x}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out at most `step` bytes per read, so numbers straddle every
+    /// buffer boundary and the byte-by-byte path runs as often as the block one.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// Every record of `text` read in every way: whole, trickled, and with
+    /// the smallest buffer; all must agree.
+    fn records(text: &str, width: usize) -> Result<(Vec<Vec<u64>>, Vec<u64>)> {
+        let mut results = Vec::new();
+        for (step, capacity) in [(usize::MAX, CHUNK), (1, CHUNK), (7, 0), (97, 0), (usize::MAX, 0)] {
+            let mut r = Reader::with_capacity(Trickle { data: text.as_bytes(), step }, None, capacity);
+            let mut out = Vec::new();
+            let mut starts = Vec::new();
+            let read = r.read_records(width, |record, start| {
+                out.push(record.to_vec());
+                starts.push(start);
+                Ok(())
+            });
+            results.push(read.map(|count| {
+                assert_eq!(count as usize, out.len() * width);
+                (out, starts)
+            }));
+        }
+        let first = results.remove(0);
+        for other in results {
+            match (&first, &other) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+                (Err(a), Err(b)) => assert_eq!((a.offset, &a.message), (b.offset, &b.message), "{text}"),
+                _ => panic!("{text}: {first:?} / {other:?}"),
+            }
+        }
+        first
+    }
+
+    #[test]
+    fn numbers_of_every_length_and_layout_read_back() {
+        let mut values: Vec<u64> = vec![0, 1, 9, 10, 99, 100, u64::MAX, u64::MAX - 1, 1 << 32, (1 << 32) - 1];
+        let mut x: u64 = 1;
+        for _ in 1..=20 {
+            values.push(x);
+            values.push(x.saturating_mul(10) - 1);
+            values.push(x + x / 3 + 7 % x.max(1));
+            x = x.saturating_mul(10);
+        }
+        for separators in [&[","][..], &["\n,"], &[",", "\n,", " , ", ",\n", ",\t\r\n "]] {
+            let mut text = String::from("[");
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(separators[i % separators.len()]);
+                }
+                text.push_str(&v.to_string());
+            }
+            text.push(']');
+            for width in [1, 2, values.len()] {
+                if !values.len().is_multiple_of(width) {
+                    continue;
+                }
+                let (got, starts) = records(&text, width).unwrap();
+                assert_eq!(got.concat(), values, "{text}");
+                // Each record's offset is where its first number starts (or the whitespace before it).
+                for (record, &start) in got.iter().zip(&starts) {
+                    let rest = text[start as usize..].trim_start();
+                    assert!(rest.starts_with(&record[0].to_string()), "{start} in {text}");
+                }
+            }
+        }
+        // Leading zeros are read (V8 never writes them), however many.
+        assert_eq!(records("[007,0000000000000000000000042]", 1).unwrap().0, [[7], [42]]);
+        assert_eq!(records("[]", 3).unwrap().0, Vec::<Vec<u64>>::new());
+        assert_eq!(records(" [ 1 , 2 ] ", 2).unwrap().0, [[1, 2]]);
+    }
+
+    #[test]
+    fn bad_numbers_are_errors_at_their_offset() {
+        let error = |text: &str| records(text, 1).expect_err(text);
+        // One past u64::MAX: the last digit overflows.
+        let e = error("[1,18446744073709551616]");
+        assert_eq!((e.offset, e.message.as_str()), (22, "integer does not fit in 64 bits"));
+        let e = error("[1,99999999999999999999999]");
+        assert!(e.message.contains("64 bits"), "{e}");
+        let e = error("[1,-2]");
+        assert_eq!((e.offset, e.message.as_str()), (3, "expected a non-negative integer, found `-`"));
+        let e = error("[1.5]");
+        assert_eq!((e.offset, e.message.as_str()), (2, "expected an integer, found a fraction or exponent"));
+        assert!(error("[1e3]").message.contains("exponent"));
+        assert_eq!(error("[1,,2]").offset, 3);
+        assert_eq!(error("[1,]").offset, 3);
+        assert_eq!(error("[1 2]").message, "expected `,` or `]` between numbers");
+        assert!(error("[1,x]").message.contains("found `x`"));
+        // Truncated inside a number, after it, and after a comma: the end of the input.
+        for cut in ["[12345", "[1,12345", "[1,2,", "[1,2\n"] {
+            let e = error(cut);
+            assert_eq!(e.offset, cut.len() as u64, "{cut}");
+            assert!(e.message.contains("truncated"), "{cut}: {e}");
+        }
+        // A block's worth of numbers, then the cut: the same from every path.
+        let long: String = "[".to_owned() + &(0..100).map(|i| (i * 7919).to_string()).collect::<Vec<_>>().join(",");
+        for cut in long.len() - 20..=long.len() {
+            let e = error(&long[..cut]);
+            assert_eq!(e.offset, cut as u64);
+        }
+        let e = records("[1,2,3]", 2).expect_err("odd length");
+        assert!(e.message.contains("not a multiple of its record width 2"), "{e}");
+    }
+
+    #[test]
+    fn a_rejected_record_is_an_error_after_it() {
+        let text = "[1,2,3,4,5,6]";
+        let mut r = Reader::new(text.as_bytes(), None);
+        let e = r
+            .read_records(2, |record, _| if record[0] == 3 { Err("no threes".to_owned()) } else { Ok(()) })
+            .expect_err("rejected");
+        assert_eq!((e.offset, e.message.as_str()), (8, "no threes"));
+        // The same from the block path: after the rejected record's last number.
+        let text = "[".to_owned() + &(1000..1200).map(|i| i.to_string()).collect::<Vec<_>>().join("\n,") + "]";
+        let end = text.find("1151").unwrap() + 4;
+        let mut r = Reader::new(text.as_bytes(), None);
+        let e = r
+            .read_records(2, |record, _| if record[0] == 1150 { Err("rejected".to_owned()) } else { Ok(()) })
+            .expect_err("rejected");
+        assert_eq!(e.offset, end as u64);
+    }
+
+    #[test]
+    fn word_helpers_agree_with_the_obvious_byte_loops() {
+        for first in 0..=255u8 {
+            for second in [b'0', b'5', b'9', b',', b'\n', 0xFF, b'/', b':'] {
+                let bytes = [b'1', first, second, b'2', b'3', b'4', b'5', b'6'];
+                let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+                assert_eq!(digit_count(load8(&bytes)), digits, "{bytes:?}");
+                let mut block = [b','; 64];
+                block[..8].copy_from_slice(&bytes);
+                block[63] = first;
+                let mask = digit_mask(&block);
+                for (i, b) in block.iter().enumerate() {
+                    assert_eq!(mask >> i & 1 == 1, b.is_ascii_digit(), "byte {i} of {bytes:?}");
+                }
+            }
+        }
+        for value in [0u64, 7, 12, 12345678, 99999999, 10000000, 1] {
+            let text = format!("{value:08}");
+            assert_eq!(eight_digits(load8(text.as_bytes())), value);
+            let short = value.to_string();
+            let mut word = [0u8; 8];
+            word[8 - short.len()..].copy_from_slice(short.as_bytes());
+            assert_eq!(eight_digits(u64::from_le_bytes(word)), value, "{short}");
+        }
+    }
 }

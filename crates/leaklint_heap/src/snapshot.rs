@@ -1,6 +1,13 @@
 //! The snapshot graph in flat columns: one entry per node and per edge,
-//! strings in one table. Built only by [`crate::parse`], which validates
-//! every index, so the accessors here never go out of bounds.
+//! strings in one table. Built only by the parser ([`crate::parse()`]),
+//! which validates every index, so the accessors here never go out of bounds.
+
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use rustc_hash::FxHashMap;
+
+use crate::analysis::Analysed;
+use crate::records::EdgeRecords;
 
 /// What a node is, as V8's `node_types` enum names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,21 +101,72 @@ pub struct Location {
     pub column: u32,
 }
 
-/// The string table: one buffer, one start offset per string.
+/// Locations by node. Closures of one function share theirs, so each entry
+/// points into a table of the distinct ones: 8 bytes a node instead of 16.
+#[derive(Debug, Default)]
+pub(crate) struct Locations {
+    /// (node, index into `table`), sorted by node once [`Locations::finish`] ran.
+    pub(crate) entries: Vec<(u32, u32)>,
+    pub(crate) table: Vec<Location>,
+    /// Where each location is in `table`, while entries are added.
+    index: FxHashMap<Location, u32>,
+}
+
+impl Locations {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self { entries: Vec::with_capacity(capacity), ..Self::default() }
+    }
+
+    pub(crate) fn push(&mut self, node: u32, location: Location) {
+        let next = self.table.len() as u32;
+        let table = &mut self.table;
+        let at = *self.index.entry(location).or_insert_with(|| {
+            table.push(location);
+            next
+        });
+        self.entries.push((node, at));
+    }
+
+    /// Sort by node, one location per node (the first), and free the slack.
+    pub(crate) fn finish(&mut self) {
+        self.entries.sort_by_key(|&(node, _)| node);
+        self.entries.dedup_by_key(|&mut (node, _)| node);
+        self.entries.shrink_to_fit();
+        self.table.shrink_to_fit();
+        self.index = FxHashMap::default();
+    }
+
+    pub(crate) fn get(&self, node: u32) -> Option<Location> {
+        let i = self.entries.binary_search_by_key(&node, |&(n, _)| n).ok()?;
+        Some(self.table[self.entries[i].1 as usize])
+    }
+
+    /// (node, location), by node.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, Location)> + '_ {
+        self.entries.iter().map(|&(node, at)| (node, self.table[at as usize]))
+    }
+}
+
+/// The string table: one buffer, one start offset per string (none when
+/// only the count is kept).
 #[derive(Debug, Default)]
 pub(crate) struct Strings {
     pub(crate) text: String,
-    pub(crate) starts: Vec<usize>,
+    pub(crate) starts: Column,
+    pub(crate) count: usize,
 }
 
 impl Strings {
     pub(crate) fn len(&self) -> usize {
-        self.starts.len()
+        self.count
     }
 
     pub(crate) fn get(&self, index: usize) -> &str {
-        let start = self.starts[index];
-        let end = self.starts.get(index + 1).copied().unwrap_or(self.text.len());
+        if self.starts.len() == 0 {
+            return "";
+        }
+        let start = self.starts.get(index) as usize;
+        let end = if index + 1 < self.starts.len() { self.starts.get(index + 1) as usize } else { self.text.len() };
         &self.text[start..end]
     }
 }
@@ -133,19 +191,22 @@ impl Column {
         Self::Narrow(Vec::with_capacity(capacity))
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, value: u64) {
         match self {
-            Self::Narrow(v) => match u32::try_from(value) {
-                Ok(small) => v.push(small),
-                Err(_) => {
-                    let mut wide: Vec<u64> = Vec::with_capacity(v.capacity());
-                    wide.extend(v.iter().map(|&x| u64::from(x)));
-                    wide.push(value);
-                    *self = Self::Wide(wide);
-                }
-            },
+            Self::Narrow(v) if value <= u64::from(u32::MAX) => v.push(value as u32),
+            Self::Narrow(_) => self.widen(value),
             Self::Wide(v) => v.push(value),
+        }
+    }
+
+    #[cold]
+    fn widen(&mut self, value: u64) {
+        if let Self::Narrow(v) = self {
+            let mut wide: Vec<u64> = Vec::with_capacity(v.capacity());
+            wide.extend(v.iter().map(|&x| u64::from(x)));
+            wide.push(value);
+            *self = Self::Wide(wide);
         }
     }
 
@@ -163,6 +224,81 @@ impl Column {
             Self::Wide(v) => v.len(),
         }
     }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        match self {
+            Self::Narrow(v) => v.shrink_to_fit(),
+            Self::Wide(v) => v.shrink_to_fit(),
+        }
+    }
+}
+
+/// Self sizes. Most objects are small, so each takes 16 bits, and the few
+/// that do not fit (long arrays and strings, code) are listed apart.
+#[derive(Debug, Default)]
+pub(crate) struct SizeColumn {
+    /// The size, or `u16::MAX` for one in `large`.
+    small: Vec<u16>,
+    /// (node, size) for the sizes from `u16::MAX` up, by node.
+    large: Vec<(u32, u64)>,
+}
+
+impl SizeColumn {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self { small: Vec::with_capacity(capacity), large: Vec::new() }
+    }
+
+    #[inline(always)]
+    pub(crate) fn push(&mut self, size: u64) {
+        if size < u64::from(u16::MAX) {
+            self.small.push(size as u16);
+        } else {
+            self.push_large(size);
+        }
+    }
+
+    #[cold]
+    fn push_large(&mut self, size: u64) {
+        self.large.push((self.small.len() as u32, size));
+        self.small.push(u16::MAX);
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, node: usize) -> u64 {
+        match self.small[node] {
+            u16::MAX => self.large.binary_search_by_key(&(node as u32), |&(n, _)| n).map_or(0, |i| self.large[i].1),
+            small => u64::from(small),
+        }
+    }
+}
+
+/// The edges as the analyses walk them. Their names and types are not kept
+/// here (see [`EdgeRecords`]): only whether each edge is weak.
+#[derive(Debug, Default)]
+pub(crate) struct Graph {
+    /// Node `i` owns edges `first_edge[i]..first_edge[i + 1]`; empty when
+    /// the edges were released before the analysis (no node has edges).
+    pub(crate) first_edge: Vec<u32>,
+    /// Node index (not V8's field offset).
+    pub(crate) edge_to: Vec<u32>,
+    /// One bit per edge, set for weak edges (which do not retain).
+    pub(crate) weak: Vec<u64>,
+}
+
+impl Graph {
+    #[inline]
+    pub(crate) fn edges(&self, node: u32) -> std::ops::Range<u32> {
+        match self.first_edge.get(node as usize..node as usize + 2) {
+            Some(&[start, end]) => start..end,
+            _ => 0..0,
+        }
+    }
+
+    /// Edges that keep their target alive.
+    #[inline]
+    pub(crate) fn holds(&self, edge: u32) -> bool {
+        self.weak[edge as usize / 64] >> (edge % 64) & 1 == 0
+    }
 }
 
 /// A parsed heap snapshot.
@@ -172,22 +308,23 @@ pub struct HeapSnapshot {
     pub(crate) node_type: Vec<u8>,
     pub(crate) node_name: Vec<u32>,
     pub(crate) node_id: Column,
-    pub(crate) node_self_size: Column,
-    /// Node `i` owns edges `first_edge[i]..first_edge[i + 1]`.
-    pub(crate) first_edge: Vec<u32>,
-    pub(crate) edge_type: Vec<u8>,
-    /// A string index, or the element index for element and hidden edges.
-    pub(crate) edge_name: Vec<u32>,
-    /// Node index (not V8's field offset).
-    pub(crate) edge_to: Vec<u32>,
-    /// Kept apart from the columns: snapshots read without their edges still know how many there were.
+    pub(crate) node_self_size: SizeColumn,
+    /// Kept apart from the graph: snapshots read without their edges still know how many there were.
     pub(crate) edge_count: usize,
     pub(crate) node_kinds: Vec<NodeKind>,
     pub(crate) node_kind_names: Vec<String>,
     pub(crate) edge_kinds: Vec<EdgeKind>,
     pub(crate) strings: Strings,
-    /// Sorted by node index.
-    pub(crate) locations: Vec<(u32, Location)>,
+    /// Sorted by node index: every closure's, and for other objects the
+    /// first of each type and name (all that grouping and rows use).
+    pub(crate) locations: Locations,
+    /// The edges, until [`crate::Analysis::new`] takes them (and frees them
+    /// once done) or [`HeapSnapshot::release_edge_targets`] drops them.
+    pub(crate) graph: Mutex<Option<Graph>>,
+    /// Edge names and types, read for the few edges that need them.
+    pub(crate) records: EdgeRecords,
+    /// The analysis, once computed: it needs the edges, which it consumes.
+    pub(crate) analysed: OnceLock<Arc<Analysed>>,
 }
 
 impl HeapSnapshot {
@@ -220,50 +357,18 @@ impl HeapSnapshot {
         self.node_self_size.get(node as usize)
     }
 
-    /// The node's edges; none once [`HeapSnapshot::release_edge_targets`] ran.
-    pub fn edges(&self, node: u32) -> std::ops::Range<u32> {
-        match self.first_edge.get(node as usize..node as usize + 2) {
-            Some(&[start, end]) => start..end,
-            _ => 0..0,
-        }
-    }
-
-    /// Free the edge targets and the nodes' edge ranges, most of a
-    /// snapshot's memory, once [`crate::Analysis::new`] has run: summaries
-    /// and diffs need only the nodes, the analysis, and the names and kinds
-    /// of the edges on retainer paths. Afterwards no node lists edges.
+    /// Drop the edges if [`crate::Analysis::new`] has not consumed them
+    /// yet. Summaries and diffs need only the nodes and the analysis; the
+    /// analysis of a snapshot whose edges were released sees no edges.
     pub fn release_edge_targets(&mut self) {
-        self.edge_to = Vec::new();
-        self.first_edge = Vec::new();
+        *self.graph.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
-    pub fn edge_kind(&self, edge: u32) -> EdgeKind {
-        self.edge_kinds[self.edge_type[edge as usize] as usize]
-    }
-
-    pub fn edge_target(&self, edge: u32) -> u32 {
-        self.edge_to[edge as usize]
-    }
-
-    /// The edge's name: a variable or property name, or `[index]`.
-    pub fn edge_name(&self, edge: u32) -> EdgeName<'_> {
-        let raw = self.edge_name[edge as usize];
-        if self.edge_kind(edge).is_indexed() {
-            EdgeName::Index(raw)
-        } else {
-            EdgeName::Name(self.strings.get(raw as usize))
-        }
-    }
-
-    /// The first edge out of `node` with this (string) name.
-    pub fn child_by_name(&self, node: u32, name: &str) -> Option<u32> {
-        self.edges(node)
-            .find(|&e| matches!(self.edge_name(e), EdgeName::Name(n) if n == name))
-            .map(|e| self.edge_target(e))
-    }
-
+    /// Where the closure, or the constructor of an object, is defined: for
+    /// closures always, for other objects only for the first of each type
+    /// and name (the location their class row shows).
     pub fn location(&self, node: u32) -> Option<Location> {
-        self.locations.binary_search_by_key(&node, |&(n, _)| n).ok().map(|i| self.locations[i].1)
+        self.locations.get(node)
     }
 
     /// The class DevTools' Summary and Comparison views group this node under.
@@ -274,25 +379,6 @@ impl HeapSnapshot {
             NodeKind::Code => ClassName::Named("(compiled code)"),
             _ => ClassName::Parenthesised(self.kind_name(node)),
         }
-    }
-
-    /// The script name of a closure, through its shared function info's
-    /// script edge (no script source is needed).
-    pub fn closure_script_name(&self, node: u32) -> Option<&str> {
-        let shared = self.child_by_name(node, "shared")?;
-        let mut script =
-            self.child_by_name(shared, "script_or_debug_info").or_else(|| self.child_by_name(shared, "script"))?;
-        // With debug info attached, the script hangs one level further down.
-        if self.name(script).starts_with("system / DebugInfo") {
-            script = self.child_by_name(script, "script")?;
-        }
-        let name = self.name(script);
-        // Older V8 names the node `system / Script`; the name is then its `name` string.
-        if name.starts_with("system / ") || name.is_empty() {
-            let name_node = self.child_by_name(script, "name")?;
-            return (self.kind(name_node) == NodeKind::String).then(|| self.name(name_node));
-        }
-        Some(name)
     }
 }
 

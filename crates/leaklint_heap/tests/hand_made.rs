@@ -234,3 +234,47 @@ fn a_header_claiming_huge_counts_allocates_nothing_for_them() {
     let e = parse(huge.as_bytes(), None, None).expect_err("mismatch");
     assert!(e.message.contains("claims"), "{e}");
 }
+
+/// Snapshots read from a file keep no edge names: the ones retainer paths
+/// and script names need are read again from the file, across record
+/// blocks, and match what a snapshot read from memory keeps.
+#[test]
+fn edge_names_are_read_again_from_the_file_as_needed() {
+    let indexes: Vec<&'static str> = (0..300).map(|i| &*Box::leak(i.to_string().into_boxed_str())).collect();
+    let mut nodes: Vec<Node<'static>> = vec![
+        ("synthetic", "", 1, 0, vec![("shortcut", "global", 1)]),
+        ("object", "Holder", 3, 10, vec![("context", "tasks", 2)]),
+        ("closure", "onRequest", 5, 32, vec![("internal", "shared", 3)]),
+        ("code", "onRequest", 7, 40, vec![("internal", "script_or_debug_info", 4)]),
+        ("code", "/app/node_modules/@acme/queue/lib/index.js", 9, 50, vec![]),
+        ("array", "", 11, 16, (0..300).map(|i| ("element", indexes[i], 6 + i as u32)).collect()),
+    ];
+    nodes[1].4.push(("property", "leaves", 5));
+    for i in 0..300 {
+        nodes.push(("object", "Leaf", 13 + 2 * i as u64, 8, vec![]));
+    }
+    let text = write(&SEVEN, &TYPES, &nodes, &[(2, 42, 9, 4)]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.heapsnapshot");
+    std::fs::write(&file, &text).unwrap();
+    let steps = |s: &HeapSnapshot, a: &Analysis, node: u32| -> Vec<String> {
+        leaklint_heap::retainer_path(s, a, node)
+            .iter()
+            .map(|p| format!("{} {}.{}", p.edge_kind, p.holder, p.edge))
+            .collect()
+    };
+    for s in [leaklint_heap::read_file(&file, None).unwrap(), read(&text).unwrap()] {
+        let a = Analysis::new(&s);
+        assert_eq!(a.script_name(42), Some("/app/node_modules/@acme/queue/lib/index.js"));
+        assert_eq!(steps(&s, &a, 2), ["context Holder.tasks"]);
+        assert_eq!(steps(&s, &a, 6 + 250), ["property Holder.leaves", "element (array).[250]"]);
+        assert_eq!(steps(&s, &a, 6 + 63), ["property Holder.leaves", "element (array).[63]"]);
+    }
+    // Changed on disk after reading: the names are left out, not misread.
+    let s = leaklint_heap::read_file(&file, None).unwrap();
+    std::fs::write(&file, text.replace("\"tasks\"", "\"other\"") + " ").unwrap();
+    let a = Analysis::new(&s);
+    assert_eq!(a.script_name(42), None);
+    assert!(steps(&s, &a, 2).is_empty());
+    assert_eq!(a.retained_size(5), 16 + 300 * 8);
+}
