@@ -86,6 +86,13 @@ fn head(source: &str, span: leaklint_core::Span) -> leaklint_core::Span {
     }
 }
 
+/// "this runs once per request" at the per-request entry point of `func`, when
+/// the entry is somewhere other than the flagged code at `at`.
+fn entry_label(source: &str, func: &Function, at: leaklint_core::Span) -> Option<leaklint_core::Label> {
+    let entry = func.entry_span.filter(|s| !s.contains(at))?;
+    Some(leaklint_core::Label { span: head(source, entry), message: format!("this runs {}", func.lifetime.describe()) })
+}
+
 /// Is `func` `ancestor` or nested inside it?
 pub(crate) fn is_within(model: &FileModel, func: FunctionId, ancestor: FunctionId) -> bool {
     let mut at = Some(func);

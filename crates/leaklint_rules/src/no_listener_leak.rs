@@ -105,12 +105,7 @@ impl Rule for NoListenerLeak {
             }
             let event_text = name.as_deref().map(|n| format!("'{n}', ")).unwrap_or_default();
             let mut related = Vec::new();
-            if let Some(entry) = func.entry_span.filter(|s| !s.contains(event.span)) {
-                related.push(Label {
-                    span: crate::head(ctx.source, entry),
-                    message: format!("this runs {}", func.lifetime.describe()),
-                });
-            }
+            related.extend(crate::entry_label(ctx.source, func, event.span));
             let holds = if captures_request.is_empty() {
                 String::new()
             } else {
@@ -215,12 +210,7 @@ fn report_stranded(
     let EventKind::ListenerAdd { emitter, handler, method, captures_request, .. } = &event.kind else { return };
     let arg = event_argument(ctx.source, event, method).unwrap_or("...");
     let mut related = vec![Label { span: path.at, message: "ends the call here; the listener stays".into() }];
-    if let Some(entry) = func.entry_span.filter(|s| !s.contains(event.span)) {
-        related.push(Label {
-            span: crate::head(ctx.source, entry),
-            message: format!("this runs {}", func.lifetime.describe()),
-        });
-    }
+    related.extend(crate::entry_label(ctx.source, func, event.span));
     let holds = if captures_request.is_empty() {
         String::new()
     } else {

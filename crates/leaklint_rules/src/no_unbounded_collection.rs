@@ -79,12 +79,7 @@ impl Rule for NoUnboundedCollection {
             if let Some(decl) = value.decl_span {
                 related.push(Label { span: decl, message: format!("`{}` is {}", value.name, longevity.describe()) });
             }
-            if let Some(entry) = func.entry_span.filter(|s| !s.contains(first.span)) {
-                related.push(Label {
-                    span: crate::head(ctx.source, entry),
-                    message: format!("this runs {}", func.lifetime.describe()),
-                });
-            }
+            related.extend(crate::entry_label(ctx.source, func, first.span));
             let others = growing.len() - 1;
             let more = if others > 0 {
                 format!(" ({others} more write{} in this file)", plural(others))

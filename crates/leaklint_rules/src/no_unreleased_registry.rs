@@ -345,12 +345,7 @@ fn check_derived_chains(ctx: &mut RuleContext<'_>) {
         if let Some(decl) = value.decl_span {
             related.push(Label { span: decl, message: format!("`{name}` is {}", longevity.describe()) });
         }
-        if let Some(entry) = func.entry_span.filter(|s| !s.contains(event.span)) {
-            related.push(Label {
-                span: crate::head(ctx.source, entry),
-                message: format!("this runs {}", func.lifetime.describe()),
-            });
-        }
+        related.extend(crate::entry_label(ctx.source, func, event.span));
         ctx.report(Finding {
             span: event.span,
             message: format!(
