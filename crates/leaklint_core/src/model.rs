@@ -65,6 +65,9 @@ pub enum FunctionKind {
     Accessor,
 }
 
+/// A function's parameter names, inline for the common three or fewer.
+pub type Params = smallvec::SmallVec<[Name; 3]>;
+
 #[derive(Debug, Clone)]
 pub struct Function {
     pub id: FunctionId,
@@ -73,10 +76,10 @@ pub struct Function {
     /// The whole function.
     pub span: Span,
     pub parent: Option<FunctionId>,
-    pub params: Vec<Name>,
+    pub params: Params,
     pub lifetime: Lifetime,
     /// Why the lifetime was chosen, for messages: "route handler passed to `app.get`".
-    pub lifetime_reason: String,
+    pub lifetime_reason: std::sync::Arc<str>,
     /// Where the per-request entry point is (the handler itself or the function
     /// that makes this one run per request), when `lifetime` is `PerRequest`.
     pub entry_span: Option<Span>,

@@ -238,7 +238,7 @@ struct FnRec<'a> {
     model: crate::model::Function,
     usage: Usage<'a>,
     binding: Option<SymbolId>,
-    param_symbols: Vec<SymbolId>,
+    param_symbols: SmallVec<[SymbolId; 4]>,
     captures: Vec<SymbolId>,
     this_owner: ThisOwner,
 }
@@ -359,6 +359,11 @@ struct ClassCtx {
     symbol: Option<SymbolId>,
 }
 
+/// `symbol_bits`: the symbol is a parameter of some function.
+const SYMBOL_PARAM: u8 = 1;
+/// `symbol_bits`: a function expression was assigned to the binding.
+const SYMBOL_HOLDS_FUNCTION: u8 = 2;
+
 struct Collector<'a, 's> {
     source: &'a str,
     scoping: &'s Scoping,
@@ -403,8 +408,11 @@ struct Collector<'a, 's> {
     assignment_targets: HashSet<u32>,
     /// Bindings declared as a dictionary (`{}`, `Object.create(null)`).
     dictionary_symbols: HashSet<SymbolId>,
-    /// Bindings a function expression was assigned to.
-    function_symbols: HashSet<SymbolId>,
+    /// Per symbol, `SYMBOL_PARAM` and `SYMBOL_HOLDS_FUNCTION` bits: read for
+    /// every identifier reference, so a flat array instead of hash sets.
+    symbol_bits: Vec<u8>,
+    /// Placeholder for lifetime reasons until `resolve` decides them.
+    empty_reason: std::sync::Arc<str>,
     /// `const` bindings initialised with a literal: keys that never change.
     constant_symbols: HashSet<SymbolId>,
     /// Symbols exported by `export` declarations or specifiers.
@@ -440,7 +448,7 @@ impl<'a, 's> Collector<'a, 's> {
                 kind: FunctionKind::Module,
                 span: Span::new(0, source.len() as u32),
                 parent: None,
-                params: Vec::new(),
+                params: crate::model::Params::new(),
                 lifetime: crate::model::Lifetime::Startup,
                 lifetime_reason: "module top level".into(),
                 entry_span: None,
@@ -449,7 +457,7 @@ impl<'a, 's> Collector<'a, 's> {
             },
             usage: Usage::Rate(Rate::Inherit),
             binding: None,
-            param_symbols: Vec::new(),
+            param_symbols: SmallVec::new(),
             captures: Vec::new(),
             this_owner: ThisOwner::Function(FunctionId::MODULE),
         };
@@ -486,7 +494,8 @@ impl<'a, 's> Collector<'a, 's> {
             in_static_member: Vec::new(),
             exported: HashSet::default(),
             constant_symbols: HashSet::default(),
-            function_symbols: HashSet::default(),
+            symbol_bits: vec![0; scoping.symbols_len()],
+            empty_reason: std::sync::Arc::from(""),
             dictionary_symbols: HashSet::default(),
             assignment_targets: HashSet::default(),
             released: HashSet::default(),
@@ -911,7 +920,14 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// A function declaration, or a binding a function expression was assigned to (so far).
     fn holds_function(&self, symbol: SymbolId) -> bool {
-        self.scoping.symbol_flags(symbol).contains(SymbolFlags::Function) || self.function_symbols.contains(&symbol)
+        self.symbol_bits.get(symbol.index()).is_some_and(|b| b & SYMBOL_HOLDS_FUNCTION != 0)
+            || self.scoping.symbol_flags(symbol).contains(SymbolFlags::Function)
+    }
+
+    fn mark_symbol(&mut self, symbol: SymbolId, bit: u8) {
+        if let Some(bits) = self.symbol_bits.get_mut(symbol.index()) {
+            *bits |= bit;
+        }
     }
 
     /// Enter code that runs only under condition `test`.
@@ -1085,14 +1101,15 @@ impl<'a, 's> Collector<'a, 's> {
         } else {
             ThisOwner::Function(id_fn)
         };
-        let mut param_names = Vec::with_capacity(params.items.len());
-        let mut param_symbols = Vec::with_capacity(params.items.len());
+        let mut param_names = crate::model::Params::with_capacity(params.items.len());
+        let mut param_symbols = SmallVec::with_capacity(params.items.len());
         for p in &params.items {
             match &p.pattern {
                 BindingPattern::BindingIdentifier(b) => {
                     param_names.push(Name::from(b.name.as_str()));
                     if let Some(s) = b.symbol_id.get() {
                         param_symbols.push(s);
+                        self.mark_symbol(s, SYMBOL_PARAM);
                     }
                 }
                 _ => param_names.push(Name::default()),
@@ -1107,7 +1124,7 @@ impl<'a, 's> Collector<'a, 's> {
                 parent: Some(parent),
                 params: param_names,
                 lifetime: crate::model::Lifetime::Startup,
-                lifetime_reason: String::new(),
+                lifetime_reason: self.empty_reason.clone(),
                 entry_span: None,
                 returned_bindings: Vec::new(),
                 returns_value: false,
@@ -1320,7 +1337,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         {
             let inner = unwrap_bind(init.get_inner_expression());
             if inner.is_function() {
-                self.function_symbols.insert(sym);
+                self.mark_symbol(sym, SYMBOL_HOLDS_FUNCTION);
                 self.fn_usage.insert(inner.span().start, Usage::Binding(sym));
                 self.fn_names.entry(inner.span().start).or_insert_with(|| {
                     let kind = if matches!(inner, Expression::ArrowFunctionExpression(_)) {
@@ -1475,7 +1492,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                         self.fn_usage.insert(right.span().start, Usage::Rate(rate));
                     }
                     (Root::Symbol(sym), true, None) => {
-                        self.function_symbols.insert(*sym);
+                        self.mark_symbol(*sym, SYMBOL_HOLDS_FUNCTION);
                         self.fn_usage.insert(right.span().start, Usage::Binding(*sym));
                     }
                     _ => {}
@@ -1706,32 +1723,38 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
     }
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        // Taken before anything else so entries for globals (`Array.prototype`)
+        // do not pile up: the map stays nearly empty and the check cheap.
+        let given = if self.ident_rate.is_empty() { None } else { self.ident_rate.remove(&it.span.start) };
         let Some(sym) = self.symbol_of(it) else { return };
         let current = self.current();
-        let declaring = self.declaring_function(sym);
         // Only parameters can be request-scoped (`req`, `res`), and captures are only
         // asked about those: skip the walk for every other outer binding.
-        if declaring != current
-            && self.functions[declaring.0 as usize].param_symbols.contains(&sym)
-            && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
-        {
-            for f in &self.stack[pos + 1..] {
-                let captures = &mut self.functions[f.0 as usize].captures;
-                if !captures.contains(&sym) {
-                    captures.push(sym);
+        if self.symbol_bits.get(sym.index()).is_some_and(|b| b & SYMBOL_PARAM != 0) {
+            let declaring = self.declaring_function(sym);
+            if declaring != current
+                && self.functions[declaring.0 as usize].param_symbols.contains(&sym)
+                && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
+            {
+                for f in &self.stack[pos + 1..] {
+                    let captures = &mut self.functions[f.0 as usize].captures;
+                    if !captures.contains(&sym) {
+                        captures.push(sym);
+                    }
                 }
             }
         }
         // Only references to functions decide lifetimes; `var f = function` declared
         // after its use is also a Function-less variable, so keep every variable
         // reference that a parent gave a rate to.
-        if self.holds_function(sym) || self.ident_rate.contains_key(&it.span.start) {
-            let rate = self
-                .ident_rate
-                .remove(&it.span.start)
-                .unwrap_or(Rate::Fixed(crate::model::Lifetime::Repeatable, Reason::Text("referenced as a value")));
-            self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
-        }
+        let rate = match given {
+            Some(rate) => rate,
+            None if self.holds_function(sym) => {
+                Rate::Fixed(crate::model::Lifetime::Repeatable, Reason::Text("referenced as a value"))
+            }
+            None => return,
+        };
+        self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
     }
 
     fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
@@ -1758,6 +1781,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         // `F.prototype` names a constructor: `F` runs once per instance.
         if it.property.name == "prototype"
             && let Expression::Identifier(id) = it.object.get_inner_expression()
+            && self.symbol_of(id).is_some()
         {
             self.ident_rate
                 .insert(id.span.start, Rate::Fixed(crate::model::Lifetime::PerInstance, Reason::Text("constructor")));
