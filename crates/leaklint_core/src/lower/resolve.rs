@@ -237,7 +237,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
     let mut imported_modules: Vec<String> = c.imports.values().map(|i| i.module.to_string()).collect();
     imported_modules.sort_unstable();
     imported_modules.dedup();
-    FileModel {
+    let mut model = FileModel {
         functions,
         values,
         events,
@@ -247,7 +247,10 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         strict: false,
         imported_modules,
         outcomes: c.outcomes,
-    }
+        ..FileModel::default()
+    };
+    model.index_events();
+    model
 }
 
 fn request_shape(params: &[Name]) -> Option<String> {
