@@ -108,6 +108,10 @@ fn is_strict(program: &Program<'_>) -> bool {
 /// Comments that may hold a `leaklint-disable...` directive. Most files have
 /// none, so only those mentioning `leaklint-` are kept.
 fn directive_comments(program: &oxc_ast::ast::Program<'_>, source: &str) -> Vec<crate::model::Comment> {
+    // One search of the whole file settles most files without looking at each comment.
+    if memchr::memmem::find(source.as_bytes(), b"leaklint-").is_none() {
+        return Vec::new();
+    }
     program
         .comments
         .iter()
@@ -348,6 +352,15 @@ enum GuardKey {
     Membership(u64),
 }
 
+/// What an enclosing condition reads, as recorded on entering it: flags by
+/// span, hashed only for the few listeners that keep them (most conditions
+/// guard nothing the rules ask about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GuardRead {
+    Flag(oxc_span::Span),
+    Membership(u64),
+}
+
 fn path_hash(p: &PathExpr<'_>) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     p.root.hash(&mut h);
@@ -393,7 +406,7 @@ struct Collector<'a, 's> {
     unused_results: HashSet<u32>,
     /// What the enclosing conditions read, innermost last, all frames in one
     /// vector so entering an `if` allocates nothing.
-    guard_keys_stack: Vec<GuardKey>,
+    guard_keys_stack: Vec<GuardRead>,
     /// One frame per enclosing condition: where its keys start, and whether it
     /// checks `listenerCount`/`listeners`.
     guard_frames: Vec<(usize, bool)>,
@@ -863,7 +876,7 @@ impl<'a, 's> Collector<'a, 's> {
         }
     }
 
-    fn guard_keys(&self, test: &Expression<'a>, keys: &mut Vec<GuardKey>, counts: &mut bool) {
+    fn guard_keys(&self, test: &Expression<'a>, keys: &mut Vec<GuardRead>, counts: &mut bool) {
         match test.get_inner_expression() {
             Expression::UnaryExpression(u) => self.guard_keys(&u.argument, keys, counts),
             Expression::LogicalExpression(l) => {
@@ -874,7 +887,7 @@ impl<'a, 's> Collector<'a, 's> {
                 if b.operator == BinaryOperator::In
                     && let Some(p) = self.path_of(&b.right)
                 {
-                    keys.push(GuardKey::Membership(path_hash(&p)));
+                    keys.push(GuardRead::Membership(path_hash(&p)));
                 }
                 self.guard_keys(&b.left, keys, counts);
                 self.guard_keys(&b.right, keys, counts);
@@ -889,17 +902,17 @@ impl<'a, 's> Collector<'a, 's> {
                     && let Expression::StaticMemberExpression(m) = c.callee.get_inner_expression()
                     && let Some(p) = self.path_of(&m.object)
                 {
-                    keys.push(GuardKey::Membership(path_hash(&p)));
+                    keys.push(GuardRead::Membership(path_hash(&p)));
                 }
             }
             e @ (Expression::Identifier(_)
             | Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)
             | Expression::PrivateFieldExpression(_)) => {
-                keys.push(GuardKey::Flag(self.text_hash(e.span())));
+                keys.push(GuardRead::Flag(e.span()));
                 if let Some(m) = e.as_member_expression() {
                     if let (MemberExpression::ComputedMemberExpression(_), Some(p)) = (m, self.path_of(m.object())) {
-                        keys.push(GuardKey::Membership(path_hash(&p)));
+                        keys.push(GuardRead::Membership(path_hash(&p)));
                     }
                     self.guard_keys(m.object(), keys, counts);
                 }
@@ -949,7 +962,7 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// Is the current code inside a branch that runs only after a lookup in `target` missed?
     fn after_lookup(&self, target: &PathExpr<'a>) -> bool {
-        let key = GuardKey::Membership(path_hash(target));
+        let key = GuardRead::Membership(path_hash(target));
         self.guard_keys_stack.contains(&key)
     }
 
@@ -1003,7 +1016,14 @@ impl<'a, 's> Collector<'a, 's> {
             Expression::BooleanLiteral(_) => false,
             _ => true,
         });
-        let guard_keys = self.guard_keys_stack.clone();
+        let guard_keys = self
+            .guard_keys_stack
+            .iter()
+            .map(|read| match *read {
+                GuardRead::Flag(at) => GuardKey::Flag(self.text_hash(at)),
+                GuardRead::Membership(h) => GuardKey::Membership(h),
+            })
+            .collect();
         let guarded_by_count = self.guard_frames.iter().any(|(_, counts)| *counts);
         let handler = if remove && method == "removeAllListeners" { RawHandler::Inline(None) } else { handler };
         self.listeners.push(RawListener {
