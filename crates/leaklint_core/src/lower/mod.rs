@@ -108,14 +108,13 @@ fn is_strict(program: &Program<'_>) -> bool {
 /// Comments that may hold a `leaklint-disable...` directive. Most files have
 /// none, so only those mentioning `leaklint-` are kept.
 fn directive_comments(program: &oxc_ast::ast::Program<'_>, source: &str) -> Vec<crate::model::Comment> {
-    // One search of the whole file settles most files without looking at each comment.
-    if memchr::memmem::find(source.as_bytes(), b"leaklint-").is_none() {
-        return Vec::new();
-    }
+    // Built once: `str::contains` would set up a searcher for every comment.
+    static DIRECTIVE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("leaklint-"));
     program
         .comments
         .iter()
-        .filter(|comment| comment.content_span().source_text(source).contains("leaklint-"))
+        .filter(|comment| DIRECTIVE.find(comment.content_span().source_text(source).as_bytes()).is_some())
         .map(|comment| crate::model::Comment {
             span: span(comment.span),
             content: span(comment.content_span()),
@@ -402,7 +401,9 @@ struct Collector<'a, 's> {
     collection_events: Vec<RawCollectionEvent<'a>>,
     assigns: Vec<RawAssign<'a>>,
     listeners: Vec<RawListener<'a>>,
-    written_keys: HashSet<u64>,
+    /// Assignment targets, hashed by text only if some listener's guard asks
+    /// whether a flag is ever set (few files).
+    written_targets: Vec<oxc_span::Span>,
     unused_results: HashSet<u32>,
     /// What the enclosing conditions read, innermost last, all frames in one
     /// vector so entering an `if` allocates nothing.
@@ -498,7 +499,7 @@ impl<'a, 's> Collector<'a, 's> {
             collection_events: Vec::new(),
             assigns: Vec::with_capacity(scoping.symbols_len()),
             listeners: Vec::new(),
-            written_keys: HashSet::default(),
+            written_targets: Vec::new(),
             unused_results: HashSet::default(),
             guard_keys_stack: Vec::new(),
             guard_frames: Vec::new(),
@@ -1463,7 +1464,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             }
             other => other.as_member_expression().and_then(|m| self.member_path(m)),
         };
-        self.written_keys.insert(self.text_hash(it.left.span()));
+        self.written_targets.push(it.left.span());
         if let Some(target) = target_path {
             // `arr.length = 0` empties an array.
             if target.props.last().is_some_and(|p| *p == "length")
@@ -1657,7 +1658,21 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         if let Expression::AwaitExpression(a) = e {
             e = a.argument.get_inner_expression();
         }
-        self.unused_results.insert(e.span().start);
+        // Only listener calls ask whether their result is kept.
+        let call = match e {
+            Expression::CallExpression(call) => Some(&**call),
+            Expression::ChainExpression(chain) => match &chain.expression {
+                ChainElement::CallExpression(call) => Some(&**call),
+                _ => None,
+            },
+            _ => None,
+        };
+        if call
+            .and_then(|c| callee_name(&c.callee))
+            .is_some_and(|name| known::ADD_LISTENER.contains(&name) || known::REMOVE_LISTENER.contains(&name))
+        {
+            self.unused_results.insert(e.span().start);
+        }
         self.note_call_result(e, calls::RawResult::Discarded);
         walk::walk_expression_statement(self, it);
     }

@@ -142,13 +142,16 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         .filter(|a| listening.contains(&a.func))
         .map(|a| (a.func, super::path_hash(&a.target)))
         .collect();
+    let asks_flags = c.listeners.iter().any(|l| l.guard_keys.iter().any(|k| matches!(k, GuardKey::Flag(_))));
+    let written_keys: HashSet<u64> =
+        if asks_flags { c.written_targets.iter().map(|s| c.text_hash(*s)).collect() } else { HashSet::default() };
     for l in &c.listeners {
         // A flag that some code sets, a `listenerCount` check, or a membership test
         // (`if (!tracked.has(socket))`): the listener is added once per key, not per call.
         let guarded = l.guarded_by_count
             || l.guard_keys.iter().any(|k| match k {
                 GuardKey::Membership(_) => true,
-                GuardKey::Flag(h) => c.written_keys.contains(h),
+                GuardKey::Flag(h) => written_keys.contains(h),
             });
         let kind = if l.remove {
             EventKind::ListenerRemove {
@@ -299,19 +302,27 @@ fn push_fixed<'w>(
 
 fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> Lifetimes {
     let n = c.functions.len();
-    // References to each function-holding symbol, in reference order.
-    let mut refs: Vec<(SymbolId, u32)> = c
-        .fn_refs
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| fn_by_symbol.contains_key(&r.symbol))
-        .map(|(i, r)| (r.symbol, i as u32))
-        .collect();
-    refs.sort_unstable();
+    // References to each function-holding symbol, in reference order: a
+    // counting sort by symbol index (symbol `s`'s references are
+    // `refs[ref_starts[s]..ref_starts[s + 1]]`).
+    let holds_function = |r: &&super::FnRef<'_>| fn_by_symbol.contains_key(&r.symbol);
+    let mut ref_starts = vec![0u32; c.scoping.symbols_len() + 1];
+    for r in c.fn_refs.iter().filter(holds_function) {
+        ref_starts[r.symbol.index() + 1] += 1;
+    }
+    for i in 1..ref_starts.len() {
+        ref_starts[i] += ref_starts[i - 1];
+    }
+    let mut next = ref_starts.clone();
+    let mut refs = vec![0u32; *ref_starts.last().unwrap_or(&0) as usize];
+    for (i, r) in c.fn_refs.iter().enumerate().filter(|(_, r)| holds_function(r)) {
+        let slot = &mut next[r.symbol.index()];
+        refs[*slot as usize] = i as u32;
+        *slot += 1;
+    }
     let refs_of = |sym: SymbolId| {
-        let from = refs.partition_point(|(s, _)| *s < sym);
-        let to = refs.partition_point(|(s, _)| *s <= sym);
-        refs[from..to].iter().map(|(_, i)| &c.fn_refs[*i as usize])
+        let (from, to) = (ref_starts[sym.index()] as usize, ref_starts[sym.index() + 1] as usize);
+        refs[from..to].iter().map(|&i| &c.fn_refs[i as usize])
     };
 
     // Gather every function's offers once; the rounds below then read only
