@@ -938,6 +938,23 @@ impl<'a, 's> Collector<'a, 's> {
             || self.scoping.symbol_flags(symbol).contains(SymbolFlags::Function)
     }
 
+    /// A reference to parameter `sym` of an enclosing function: every function
+    /// between that one and here captures it. Kept out of line: most references are not
+    /// to an outer function's parameter, and the identifier visit is the hottest path.
+    #[inline(never)]
+    fn note_parameter_capture(&mut self, sym: SymbolId, declaring: FunctionId) {
+        if self.functions[declaring.0 as usize].param_symbols.contains(&sym)
+            && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
+        {
+            for f in &self.stack[pos + 1..] {
+                let captures = &mut self.functions[f.0 as usize].captures;
+                if !captures.contains(&sym) {
+                    captures.push(sym);
+                }
+            }
+        }
+    }
+
     fn mark_symbol(&mut self, symbol: SymbolId, bit: u8) {
         if let Some(bits) = self.symbol_bits.get_mut(symbol.index()) {
             *bits |= bit;
@@ -1762,21 +1779,13 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         // do not pile up: the map stays nearly empty and the check cheap.
         let given = if self.ident_rate.is_empty() { None } else { self.ident_rate.remove(&it.span.start) };
         let Some(sym) = self.symbol_of(it) else { return };
-        let current = self.current();
+        let bits = self.symbol_bits.get(sym.index()).copied().unwrap_or(0);
         // Only parameters can be request-scoped (`req`, `res`), and captures are only
         // asked about those: skip the walk for every other outer binding.
-        if self.symbol_bits.get(sym.index()).is_some_and(|b| b & SYMBOL_PARAM != 0) {
+        if bits & SYMBOL_PARAM != 0 {
             let declaring = self.declaring_function(sym);
-            if declaring != current
-                && self.functions[declaring.0 as usize].param_symbols.contains(&sym)
-                && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
-            {
-                for f in &self.stack[pos + 1..] {
-                    let captures = &mut self.functions[f.0 as usize].captures;
-                    if !captures.contains(&sym) {
-                        captures.push(sym);
-                    }
-                }
+            if declaring != self.current() {
+                self.note_parameter_capture(sym, declaring);
             }
         }
         // Only references to functions decide lifetimes; `var f = function` declared
@@ -1784,12 +1793,15 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         // reference that a parent gave a rate to.
         let rate = match given {
             Some(rate) => rate,
-            None if self.holds_function(sym) => {
+            None if bits & SYMBOL_HOLDS_FUNCTION != 0
+                || self.scoping.symbol_flags(sym).contains(SymbolFlags::Function) =>
+            {
                 Rate::Fixed(crate::model::Lifetime::Repeatable, Reason::Text("referenced as a value"))
             }
             None => return,
         };
-        self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
+        let from = self.current();
+        self.fn_refs.push(FnRef { symbol: sym, from, rate });
     }
 
     fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {

@@ -328,8 +328,9 @@ fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, Func
     // Gather every function's offers once; the rounds below then read only
     // these small arrays instead of the large function records.
     let shapes: Vec<Option<String>> = c.functions.iter().map(|f| request_shape(&f.model.params)).collect();
-    let mut whys: Vec<Why<'_>> = Vec::new();
-    let mut sources: Vec<Source> = Vec::new();
+    // Sized for about one offer per function (most have none or one).
+    let mut whys: Vec<Why<'_>> = Vec::with_capacity(n);
+    let mut sources: Vec<Source> = Vec::with_capacity(n + refs.len());
     let mut source_starts: Vec<u32> = Vec::with_capacity(n + 1);
     let mut parents: Vec<Option<u32>> = Vec::with_capacity(n);
     for (i, f) in c.functions.iter().enumerate() {
