@@ -816,7 +816,7 @@ impl<'a, 's> Collector<'a, 's> {
         if known::SERVER_FACTORIES.contains(&method) {
             return Rate::Fixed(PerRequest, Reason::Code("request handler passed to `{}`", callee_span));
         }
-        if known::ADD_LISTENER.contains(&method) && method != "once" && method != "prependOnceListener" {
+        if known::is_add_listener(method) && method != "once" && method != "prependOnceListener" {
             let event = match first_arg {
                 Some(Expression::StringLiteral(s)) => Some(s.value.as_str()),
                 _ => None,
@@ -1004,8 +1004,8 @@ impl<'a, 's> Collector<'a, 's> {
         let mut receiver = member.object.get_inner_expression();
         while let Expression::CallExpression(inner) = receiver
             && let Expression::StaticMemberExpression(m) = inner.callee.get_inner_expression()
-            && (known::ADD_LISTENER.contains(&m.property.name.as_str())
-                || known::REMOVE_LISTENER.contains(&m.property.name.as_str())
+            && (known::is_add_listener(m.property.name.as_str())
+                || known::is_remove_listener(m.property.name.as_str())
                 || known::RETURNS_THIS.contains(&m.property.name.as_str()))
         {
             receiver = m.object.get_inner_expression();
@@ -1621,17 +1621,19 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                         self.released.insert((p.root, p.props));
                     }
                 }
-                if known::ADD_LISTENER.contains(&method) && it.arguments.len() >= 2 {
+                if known::is_add_listener(method) && it.arguments.len() >= 2 {
                     self.record_listener(it, m, false);
-                } else if known::REMOVE_LISTENER.contains(&method) {
+                } else if known::is_remove_listener(method) {
                     self.record_listener(it, m, true);
                 } else if matches!(method, "catch" | "then" | "finally") {
                     self.note_promise_callback(m, &it.arguments);
                 } else {
                     self.record_collection_call(it, m);
                 }
-                // Chained `.on(...).on(...)`: the inner result is not kept.
-                if let Expression::CallExpression(inner) = m.object.get_inner_expression() {
+                // Chained `.on(...).on(...)`: the inner result is not kept (only listener calls ask).
+                if let Expression::CallExpression(inner) = m.object.get_inner_expression()
+                    && callee_name(&inner.callee).is_some_and(|n| known::is_add_listener(n) || known::is_remove_listener(n))
+                {
                     self.unused_results.insert(inner.span.start);
                 }
                 self.note_call_result(&m.object, calls::RawResult::Chained(method));
@@ -1686,7 +1688,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         };
         if call
             .and_then(|c| callee_name(&c.callee))
-            .is_some_and(|name| known::ADD_LISTENER.contains(&name) || known::REMOVE_LISTENER.contains(&name))
+            .is_some_and(|name| known::is_add_listener(name) || known::is_remove_listener(name))
         {
             self.unused_results.insert(e.span().start);
         }
