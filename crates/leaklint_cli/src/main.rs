@@ -9,9 +9,6 @@ mod heap;
 mod panic_guard;
 mod rules_cmd;
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;

@@ -31,10 +31,6 @@ use std::process::ExitCode;
 
 use rayon::prelude::*;
 
-// The allocator `leaklint` uses, so both binaries are measured alike.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 struct Options {
     threads: Option<usize>,
     list_files: bool,
