@@ -95,6 +95,11 @@ pub struct ConfigResolver {
     defaults: Arc<ResolvedConfig>,
     /// Directory -> the configuration file that applies there, if any.
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// The same answer keyed by the directory as the caller wrote it, so files
+    /// after the first in a directory skip making their path absolute (which
+    /// asks the OS for the working directory each time). leaklint never
+    /// changes its working directory, so relative keys stay valid.
+    nearest_by_given_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Configuration file -> its parsed form (or why it is broken).
     loaded: Mutex<HashMap<PathBuf, Result<Arc<ResolvedConfig>, ConfigError>>>,
 }
@@ -107,6 +112,7 @@ impl ConfigResolver {
             explicit,
             defaults: Arc::new(ResolvedConfig::default()),
             nearest: Mutex::default(),
+            nearest_by_given_dir: Mutex::default(),
             loaded: Mutex::default(),
         })
     }
@@ -117,9 +123,18 @@ impl ConfigResolver {
         if let Some(explicit) = &self.explicit {
             return Ok(Arc::clone(explicit));
         }
-        let path = absolute(path);
-        let dir = path.parent().unwrap_or(&path);
-        match self.nearest_config(dir) {
+        let given_dir = path.parent().unwrap_or(Path::new(""));
+        let cached = lock(&self.nearest_by_given_dir).get(given_dir).cloned();
+        let nearest = match cached {
+            Some(nearest) => nearest,
+            None => {
+                let absolute_path = absolute(path);
+                let nearest = self.nearest_config(absolute_path.parent().unwrap_or(&absolute_path));
+                lock(&self.nearest_by_given_dir).insert(given_dir.to_path_buf(), nearest.clone());
+                nearest
+            }
+        };
+        match nearest {
             Some(config_path) => self.load_cached(&config_path),
             None => Ok(Arc::clone(&self.defaults)),
         }
@@ -128,6 +143,7 @@ impl ConfigResolver {
     /// Forget every discovered and parsed file (after one was created, changed or deleted).
     pub fn clear_cache(&self) {
         lock(&self.nearest).clear();
+        lock(&self.nearest_by_given_dir).clear();
         lock(&self.loaded).clear();
     }
 

@@ -65,6 +65,9 @@ pub enum FunctionKind {
     Accessor,
 }
 
+/// A function's parameter names, inline for the common three or fewer.
+pub type Params = smallvec::SmallVec<[Name; 3]>;
+
 #[derive(Debug, Clone)]
 pub struct Function {
     pub id: FunctionId,
@@ -73,10 +76,10 @@ pub struct Function {
     /// The whole function.
     pub span: Span,
     pub parent: Option<FunctionId>,
-    pub params: Vec<Name>,
+    pub params: Params,
     pub lifetime: Lifetime,
     /// Why the lifetime was chosen, for messages: "route handler passed to `app.get`".
-    pub lifetime_reason: String,
+    pub lifetime_reason: std::sync::Arc<str>,
     /// Where the per-request entry point is (the handler itself or the function
     /// that makes this one run per request), when `lifetime` is `PerRequest`.
     pub entry_span: Option<Span>,
@@ -273,6 +276,21 @@ pub enum EventKind {
     ListenerRemove { emitter_path: Name, event: Option<Name>, handler: Option<Handler>, method: Name },
 }
 
+impl EventKind {
+    /// The value a collection event touches; `None` for listener events.
+    pub fn target(&self) -> Option<ValueId> {
+        match self {
+            EventKind::Write { target, .. }
+            | EventKind::Remove { target, .. }
+            | EventKind::Reassign { target, .. }
+            | EventKind::Iterate { target }
+            | EventKind::SizeCheck { target }
+            | EventKind::Lookup { target } => Some(*target),
+            EventKind::ListenerAdd { .. } | EventKind::ListenerRemove { .. } => None,
+        }
+    }
+}
+
 /// How a replacement value is built from the value it replaces (`x = <from x>`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Derivation {
@@ -314,6 +332,12 @@ pub struct FileModel {
     /// `catch`/`finally` clauses and promise `.catch`/`.then(_, f)`/`.finally` callbacks, in the order
     /// the walk meets them (in a chain, the outer call first).
     pub outcomes: Vec<Outcome>,
+    /// Indexes of `events` grouped by the value they touch, in event order:
+    /// value `v`'s are `events_by_value[event_starts[v]..event_starts[v + 1]]`.
+    /// Rules ask for a value's events often; scanning every event each time
+    /// was quadratic in big files.
+    pub(crate) events_by_value: Vec<u32>,
+    pub(crate) event_starts: Vec<u32>,
 }
 
 /// Code that runs only when something fails, or whatever happens: a `try`
@@ -436,17 +460,38 @@ impl FileModel {
         &self.values[id.0 as usize]
     }
 
-    /// Events that touch `target` (writes, removals, reassignments, iteration, bounds).
+    /// Events that touch `target` (writes, removals, reassignments, iteration, bounds), in order.
     pub fn events_on(&self, target: ValueId) -> impl Iterator<Item = &Event> {
-        self.events.iter().filter(move |e| match &e.kind {
-            EventKind::Write { target: t, .. }
-            | EventKind::Remove { target: t, .. }
-            | EventKind::Reassign { target: t, .. }
-            | EventKind::Iterate { target: t }
-            | EventKind::SizeCheck { target: t }
-            | EventKind::Lookup { target: t } => *t == target,
-            _ => false,
-        })
+        let at = target.0 as usize;
+        let indexes = match (self.event_starts.get(at), self.event_starts.get(at + 1)) {
+            (Some(&from), Some(&to)) => &self.events_by_value[from as usize..to as usize],
+            _ => &[],
+        };
+        indexes.iter().map(|&i| &self.events[i as usize])
+    }
+
+    /// Build the index behind `events_on`; call again after changing `events` or `values`.
+    pub fn index_events(&mut self) {
+        let mut counts = vec![0u32; self.values.len() + 1];
+        for event in &self.events {
+            if let Some(t) = event.kind.target() {
+                counts[t.0 as usize + 1] += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut next = counts.clone();
+        let mut by_value = vec![0u32; *counts.last().unwrap_or(&0) as usize];
+        for (i, event) in self.events.iter().enumerate() {
+            if let Some(t) = event.kind.target() {
+                let slot = &mut next[t.0 as usize];
+                by_value[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+        }
+        self.events_by_value = by_value;
+        self.event_starts = counts;
     }
 
     /// True when some code removes entries from `target`, replaces it, or checks its size.

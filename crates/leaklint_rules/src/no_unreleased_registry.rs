@@ -40,14 +40,9 @@ fn stored_identifier<'s>(source: &'s str, span: leaklint_core::Span, method: &st
 
 fn removals(model: &FileModel, target: ValueId) -> Vec<(leaklint_core::Span, leaklint_core::model::FunctionId)> {
     model
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Remove { target: t, .. } | EventKind::Reassign { target: t, .. } if *t == target => {
-                Some((e.span, e.func))
-            }
-            _ => None,
-        })
+        .events_on(target)
+        .filter(|e| matches!(e.kind, EventKind::Remove { .. } | EventKind::Reassign { .. }))
+        .map(|e| (e.span, e.func))
         .collect()
 }
 

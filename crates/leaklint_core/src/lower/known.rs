@@ -95,12 +95,15 @@ pub const SAME_RATE_CALLERS: &[&str] = &[
 pub const BOUNDED_CACHES: &[&str] =
     &["LRU", "LRUCache", "LruCache", "QuickLRU", "TTLCache", "LRUMap", "Keyv", "NodeCache", "BoundedMap"];
 
-/// Methods that add a listener.
-pub const ADD_LISTENER: &[&str] =
-    &["on", "addListener", "once", "prependListener", "prependOnceListener", "addEventListener"];
+/// Methods that add a listener (a `match`: asked of every method call).
+pub fn is_add_listener(method: &str) -> bool {
+    matches!(method, "on" | "addListener" | "once" | "prependListener" | "prependOnceListener" | "addEventListener")
+}
 
 /// Methods that remove a listener.
-pub const REMOVE_LISTENER: &[&str] = &["off", "removeListener", "removeEventListener", "removeAllListeners"];
+pub fn is_remove_listener(method: &str) -> bool {
+    matches!(method, "off" | "removeListener" | "removeEventListener" | "removeAllListeners")
+}
 
 /// Collection methods that add entries.
 pub const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift"];

@@ -108,10 +108,13 @@ fn is_strict(program: &Program<'_>) -> bool {
 /// Comments that may hold a `leaklint-disable...` directive. Most files have
 /// none, so only those mentioning `leaklint-` are kept.
 fn directive_comments(program: &oxc_ast::ast::Program<'_>, source: &str) -> Vec<crate::model::Comment> {
+    // Built once: `str::contains` would set up a searcher for every comment.
+    static DIRECTIVE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("leaklint-"));
     program
         .comments
         .iter()
-        .filter(|comment| comment.content_span().source_text(source).contains("leaklint-"))
+        .filter(|comment| DIRECTIVE.find(comment.content_span().source_text(source).as_bytes()).is_some())
         .map(|comment| crate::model::Comment {
             span: span(comment.span),
             content: span(comment.content_span()),
@@ -238,7 +241,7 @@ struct FnRec<'a> {
     model: crate::model::Function,
     usage: Usage<'a>,
     binding: Option<SymbolId>,
-    param_symbols: Vec<SymbolId>,
+    param_symbols: SmallVec<[SymbolId; 4]>,
     captures: Vec<SymbolId>,
     this_owner: ThisOwner,
 }
@@ -348,6 +351,15 @@ enum GuardKey {
     Membership(u64),
 }
 
+/// What an enclosing condition reads, as recorded on entering it: flags by
+/// span, hashed only for the few listeners that keep them (most conditions
+/// guard nothing the rules ask about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GuardRead {
+    Flag(oxc_span::Span),
+    Membership(u64),
+}
+
 fn path_hash(p: &PathExpr<'_>) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     p.root.hash(&mut h);
@@ -358,6 +370,11 @@ fn path_hash(p: &PathExpr<'_>) -> u64 {
 struct ClassCtx {
     symbol: Option<SymbolId>,
 }
+
+/// `symbol_bits`: the symbol is a parameter of some function.
+const SYMBOL_PARAM: u8 = 1;
+/// `symbol_bits`: a function expression was assigned to the binding.
+const SYMBOL_HOLDS_FUNCTION: u8 = 2;
 
 struct Collector<'a, 's> {
     source: &'a str,
@@ -384,11 +401,13 @@ struct Collector<'a, 's> {
     collection_events: Vec<RawCollectionEvent<'a>>,
     assigns: Vec<RawAssign<'a>>,
     listeners: Vec<RawListener<'a>>,
-    written_keys: HashSet<u64>,
+    /// Assignment targets, hashed by text only if some listener's guard asks
+    /// whether a flag is ever set (few files).
+    written_targets: Vec<oxc_span::Span>,
     unused_results: HashSet<u32>,
     /// What the enclosing conditions read, innermost last, all frames in one
     /// vector so entering an `if` allocates nothing.
-    guard_keys_stack: Vec<GuardKey>,
+    guard_keys_stack: Vec<GuardRead>,
     /// One frame per enclosing condition: where its keys start, and whether it
     /// checks `listenerCount`/`listeners`.
     guard_frames: Vec<(usize, bool)>,
@@ -403,8 +422,11 @@ struct Collector<'a, 's> {
     assignment_targets: HashSet<u32>,
     /// Bindings declared as a dictionary (`{}`, `Object.create(null)`).
     dictionary_symbols: HashSet<SymbolId>,
-    /// Bindings a function expression was assigned to.
-    function_symbols: HashSet<SymbolId>,
+    /// Per symbol, `SYMBOL_PARAM` and `SYMBOL_HOLDS_FUNCTION` bits: read for
+    /// every identifier reference, so a flat array instead of hash sets.
+    symbol_bits: Vec<u8>,
+    /// Placeholder for lifetime reasons until `resolve` decides them.
+    empty_reason: std::sync::Arc<str>,
     /// `const` bindings initialised with a literal: keys that never change.
     constant_symbols: HashSet<SymbolId>,
     /// Symbols exported by `export` declarations or specifiers.
@@ -440,7 +462,7 @@ impl<'a, 's> Collector<'a, 's> {
                 kind: FunctionKind::Module,
                 span: Span::new(0, source.len() as u32),
                 parent: None,
-                params: Vec::new(),
+                params: crate::model::Params::new(),
                 lifetime: crate::model::Lifetime::Startup,
                 lifetime_reason: "module top level".into(),
                 entry_span: None,
@@ -449,7 +471,7 @@ impl<'a, 's> Collector<'a, 's> {
             },
             usage: Usage::Rate(Rate::Inherit),
             binding: None,
-            param_symbols: Vec::new(),
+            param_symbols: SmallVec::new(),
             captures: Vec::new(),
             this_owner: ThisOwner::Function(FunctionId::MODULE),
         };
@@ -477,7 +499,7 @@ impl<'a, 's> Collector<'a, 's> {
             collection_events: Vec::new(),
             assigns: Vec::with_capacity(scoping.symbols_len()),
             listeners: Vec::new(),
-            written_keys: HashSet::default(),
+            written_targets: Vec::new(),
             unused_results: HashSet::default(),
             guard_keys_stack: Vec::new(),
             guard_frames: Vec::new(),
@@ -486,7 +508,8 @@ impl<'a, 's> Collector<'a, 's> {
             in_static_member: Vec::new(),
             exported: HashSet::default(),
             constant_symbols: HashSet::default(),
-            function_symbols: HashSet::default(),
+            symbol_bits: vec![0; scoping.symbols_len()],
+            empty_reason: std::sync::Arc::from(""),
             dictionary_symbols: HashSet::default(),
             assignment_targets: HashSet::default(),
             released: HashSet::default(),
@@ -793,7 +816,7 @@ impl<'a, 's> Collector<'a, 's> {
         if known::SERVER_FACTORIES.contains(&method) {
             return Rate::Fixed(PerRequest, Reason::Code("request handler passed to `{}`", callee_span));
         }
-        if known::ADD_LISTENER.contains(&method) && method != "once" && method != "prependOnceListener" {
+        if known::is_add_listener(method) && method != "once" && method != "prependOnceListener" {
             let event = match first_arg {
                 Some(Expression::StringLiteral(s)) => Some(s.value.as_str()),
                 _ => None,
@@ -854,7 +877,7 @@ impl<'a, 's> Collector<'a, 's> {
         }
     }
 
-    fn guard_keys(&self, test: &Expression<'a>, keys: &mut Vec<GuardKey>, counts: &mut bool) {
+    fn guard_keys(&self, test: &Expression<'a>, keys: &mut Vec<GuardRead>, counts: &mut bool) {
         match test.get_inner_expression() {
             Expression::UnaryExpression(u) => self.guard_keys(&u.argument, keys, counts),
             Expression::LogicalExpression(l) => {
@@ -865,7 +888,7 @@ impl<'a, 's> Collector<'a, 's> {
                 if b.operator == BinaryOperator::In
                     && let Some(p) = self.path_of(&b.right)
                 {
-                    keys.push(GuardKey::Membership(path_hash(&p)));
+                    keys.push(GuardRead::Membership(path_hash(&p)));
                 }
                 self.guard_keys(&b.left, keys, counts);
                 self.guard_keys(&b.right, keys, counts);
@@ -880,17 +903,17 @@ impl<'a, 's> Collector<'a, 's> {
                     && let Expression::StaticMemberExpression(m) = c.callee.get_inner_expression()
                     && let Some(p) = self.path_of(&m.object)
                 {
-                    keys.push(GuardKey::Membership(path_hash(&p)));
+                    keys.push(GuardRead::Membership(path_hash(&p)));
                 }
             }
             e @ (Expression::Identifier(_)
             | Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)
             | Expression::PrivateFieldExpression(_)) => {
-                keys.push(GuardKey::Flag(self.text_hash(e.span())));
+                keys.push(GuardRead::Flag(e.span()));
                 if let Some(m) = e.as_member_expression() {
                     if let (MemberExpression::ComputedMemberExpression(_), Some(p)) = (m, self.path_of(m.object())) {
-                        keys.push(GuardKey::Membership(path_hash(&p)));
+                        keys.push(GuardRead::Membership(path_hash(&p)));
                     }
                     self.guard_keys(m.object(), keys, counts);
                 }
@@ -911,7 +934,31 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// A function declaration, or a binding a function expression was assigned to (so far).
     fn holds_function(&self, symbol: SymbolId) -> bool {
-        self.scoping.symbol_flags(symbol).contains(SymbolFlags::Function) || self.function_symbols.contains(&symbol)
+        self.symbol_bits.get(symbol.index()).is_some_and(|b| b & SYMBOL_HOLDS_FUNCTION != 0)
+            || self.scoping.symbol_flags(symbol).contains(SymbolFlags::Function)
+    }
+
+    /// A reference to parameter `sym` of an enclosing function: every function
+    /// between that one and here captures it. Kept out of line: most references are not
+    /// to an outer function's parameter, and the identifier visit is the hottest path.
+    #[inline(never)]
+    fn note_parameter_capture(&mut self, sym: SymbolId, declaring: FunctionId) {
+        if self.functions[declaring.0 as usize].param_symbols.contains(&sym)
+            && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
+        {
+            for f in &self.stack[pos + 1..] {
+                let captures = &mut self.functions[f.0 as usize].captures;
+                if !captures.contains(&sym) {
+                    captures.push(sym);
+                }
+            }
+        }
+    }
+
+    fn mark_symbol(&mut self, symbol: SymbolId, bit: u8) {
+        if let Some(bits) = self.symbol_bits.get_mut(symbol.index()) {
+            *bits |= bit;
+        }
     }
 
     /// Enter code that runs only under condition `test`.
@@ -933,7 +980,7 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// Is the current code inside a branch that runs only after a lookup in `target` missed?
     fn after_lookup(&self, target: &PathExpr<'a>) -> bool {
-        let key = GuardKey::Membership(path_hash(target));
+        let key = GuardRead::Membership(path_hash(target));
         self.guard_keys_stack.contains(&key)
     }
 
@@ -957,8 +1004,8 @@ impl<'a, 's> Collector<'a, 's> {
         let mut receiver = member.object.get_inner_expression();
         while let Expression::CallExpression(inner) = receiver
             && let Expression::StaticMemberExpression(m) = inner.callee.get_inner_expression()
-            && (known::ADD_LISTENER.contains(&m.property.name.as_str())
-                || known::REMOVE_LISTENER.contains(&m.property.name.as_str())
+            && (known::is_add_listener(m.property.name.as_str())
+                || known::is_remove_listener(m.property.name.as_str())
                 || known::RETURNS_THIS.contains(&m.property.name.as_str()))
         {
             receiver = m.object.get_inner_expression();
@@ -987,7 +1034,14 @@ impl<'a, 's> Collector<'a, 's> {
             Expression::BooleanLiteral(_) => false,
             _ => true,
         });
-        let guard_keys = self.guard_keys_stack.clone();
+        let guard_keys = self
+            .guard_keys_stack
+            .iter()
+            .map(|read| match *read {
+                GuardRead::Flag(at) => GuardKey::Flag(self.text_hash(at)),
+                GuardRead::Membership(h) => GuardKey::Membership(h),
+            })
+            .collect();
         let guarded_by_count = self.guard_frames.iter().any(|(_, counts)| *counts);
         let handler = if remove && method == "removeAllListeners" { RawHandler::Inline(None) } else { handler };
         self.listeners.push(RawListener {
@@ -1085,14 +1139,15 @@ impl<'a, 's> Collector<'a, 's> {
         } else {
             ThisOwner::Function(id_fn)
         };
-        let mut param_names = Vec::with_capacity(params.items.len());
-        let mut param_symbols = Vec::with_capacity(params.items.len());
+        let mut param_names = crate::model::Params::with_capacity(params.items.len());
+        let mut param_symbols = SmallVec::with_capacity(params.items.len());
         for p in &params.items {
             match &p.pattern {
                 BindingPattern::BindingIdentifier(b) => {
                     param_names.push(Name::from(b.name.as_str()));
                     if let Some(s) = b.symbol_id.get() {
                         param_symbols.push(s);
+                        self.mark_symbol(s, SYMBOL_PARAM);
                     }
                 }
                 _ => param_names.push(Name::default()),
@@ -1107,7 +1162,7 @@ impl<'a, 's> Collector<'a, 's> {
                 parent: Some(parent),
                 params: param_names,
                 lifetime: crate::model::Lifetime::Startup,
-                lifetime_reason: String::new(),
+                lifetime_reason: self.empty_reason.clone(),
                 entry_span: None,
                 returned_bindings: Vec::new(),
                 returns_value: false,
@@ -1320,7 +1375,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         {
             let inner = unwrap_bind(init.get_inner_expression());
             if inner.is_function() {
-                self.function_symbols.insert(sym);
+                self.mark_symbol(sym, SYMBOL_HOLDS_FUNCTION);
                 self.fn_usage.insert(inner.span().start, Usage::Binding(sym));
                 self.fn_names.entry(inner.span().start).or_insert_with(|| {
                     let kind = if matches!(inner, Expression::ArrowFunctionExpression(_)) {
@@ -1426,7 +1481,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             }
             other => other.as_member_expression().and_then(|m| self.member_path(m)),
         };
-        self.written_keys.insert(self.text_hash(it.left.span()));
+        self.written_targets.push(it.left.span());
         if let Some(target) = target_path {
             // `arr.length = 0` empties an array.
             if target.props.last().is_some_and(|p| *p == "length")
@@ -1475,7 +1530,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                         self.fn_usage.insert(right.span().start, Usage::Rate(rate));
                     }
                     (Root::Symbol(sym), true, None) => {
-                        self.function_symbols.insert(*sym);
+                        self.mark_symbol(*sym, SYMBOL_HOLDS_FUNCTION);
                         self.fn_usage.insert(right.span().start, Usage::Binding(*sym));
                     }
                     _ => {}
@@ -1566,17 +1621,19 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                         self.released.insert((p.root, p.props));
                     }
                 }
-                if known::ADD_LISTENER.contains(&method) && it.arguments.len() >= 2 {
+                if known::is_add_listener(method) && it.arguments.len() >= 2 {
                     self.record_listener(it, m, false);
-                } else if known::REMOVE_LISTENER.contains(&method) {
+                } else if known::is_remove_listener(method) {
                     self.record_listener(it, m, true);
                 } else if matches!(method, "catch" | "then" | "finally") {
                     self.note_promise_callback(m, &it.arguments);
                 } else {
                     self.record_collection_call(it, m);
                 }
-                // Chained `.on(...).on(...)`: the inner result is not kept.
-                if let Expression::CallExpression(inner) = m.object.get_inner_expression() {
+                // Chained `.on(...).on(...)`: the inner result is not kept (only listener calls ask).
+                if let Expression::CallExpression(inner) = m.object.get_inner_expression()
+                    && callee_name(&inner.callee).is_some_and(|n| known::is_add_listener(n) || known::is_remove_listener(n))
+                {
                     self.unused_results.insert(inner.span.start);
                 }
                 self.note_call_result(&m.object, calls::RawResult::Chained(method));
@@ -1620,7 +1677,21 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         if let Expression::AwaitExpression(a) = e {
             e = a.argument.get_inner_expression();
         }
-        self.unused_results.insert(e.span().start);
+        // Only listener calls ask whether their result is kept.
+        let call = match e {
+            Expression::CallExpression(call) => Some(&**call),
+            Expression::ChainExpression(chain) => match &chain.expression {
+                ChainElement::CallExpression(call) => Some(&**call),
+                _ => None,
+            },
+            _ => None,
+        };
+        if call
+            .and_then(|c| callee_name(&c.callee))
+            .is_some_and(|name| known::is_add_listener(name) || known::is_remove_listener(name))
+        {
+            self.unused_results.insert(e.span().start);
+        }
         self.note_call_result(e, calls::RawResult::Discarded);
         walk::walk_expression_statement(self, it);
     }
@@ -1706,32 +1777,33 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
     }
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        // Taken before anything else so entries for globals (`Array.prototype`)
+        // do not pile up: the map stays nearly empty and the check cheap.
+        let given = if self.ident_rate.is_empty() { None } else { self.ident_rate.remove(&it.span.start) };
         let Some(sym) = self.symbol_of(it) else { return };
-        let current = self.current();
-        let declaring = self.declaring_function(sym);
+        let bits = self.symbol_bits.get(sym.index()).copied().unwrap_or(0);
         // Only parameters can be request-scoped (`req`, `res`), and captures are only
         // asked about those: skip the walk for every other outer binding.
-        if declaring != current
-            && self.functions[declaring.0 as usize].param_symbols.contains(&sym)
-            && let Some(pos) = self.stack.iter().rposition(|f| *f == declaring)
-        {
-            for f in &self.stack[pos + 1..] {
-                let captures = &mut self.functions[f.0 as usize].captures;
-                if !captures.contains(&sym) {
-                    captures.push(sym);
-                }
+        if bits & SYMBOL_PARAM != 0 {
+            let declaring = self.declaring_function(sym);
+            if declaring != self.current() {
+                self.note_parameter_capture(sym, declaring);
             }
         }
         // Only references to functions decide lifetimes; `var f = function` declared
         // after its use is also a Function-less variable, so keep every variable
         // reference that a parent gave a rate to.
-        if self.holds_function(sym) || self.ident_rate.contains_key(&it.span.start) {
-            let rate = self
-                .ident_rate
-                .remove(&it.span.start)
-                .unwrap_or(Rate::Fixed(crate::model::Lifetime::Repeatable, Reason::Text("referenced as a value")));
-            self.fn_refs.push(FnRef { symbol: sym, from: current, rate });
-        }
+        let rate = match given {
+            Some(rate) => rate,
+            None if bits & SYMBOL_HOLDS_FUNCTION != 0
+                || self.scoping.symbol_flags(sym).contains(SymbolFlags::Function) =>
+            {
+                Rate::Fixed(crate::model::Lifetime::Repeatable, Reason::Text("referenced as a value"))
+            }
+            None => return,
+        };
+        let from = self.current();
+        self.fn_refs.push(FnRef { symbol: sym, from, rate });
     }
 
     fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
@@ -1758,6 +1830,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         // `F.prototype` names a constructor: `F` runs once per instance.
         if it.property.name == "prototype"
             && let Expression::Identifier(id) = it.object.get_inner_expression()
+            && self.symbol_of(id).is_some()
         {
             self.ident_rate
                 .insert(id.span.start, Rate::Fixed(crate::model::Lifetime::PerInstance, Reason::Text("constructor")));

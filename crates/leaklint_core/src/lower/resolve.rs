@@ -1,6 +1,7 @@
 //! Second step of lowering: decide lifetimes, then turn raw facts into model events.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::Arc;
 
 use oxc_syntax::symbol::{SymbolFlags, SymbolId};
 
@@ -17,7 +18,8 @@ const MAX_ROUNDS: usize = 64;
 
 struct Lifetimes {
     life: Vec<Lifetime>,
-    reason: Vec<String>,
+    /// Shared, so a function that inherits its parent's reason does not copy it.
+    reason: Vec<Arc<str>>,
     entry: Vec<Option<Span>>,
 }
 
@@ -140,13 +142,16 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         .filter(|a| listening.contains(&a.func))
         .map(|a| (a.func, super::path_hash(&a.target)))
         .collect();
+    let asks_flags = c.listeners.iter().any(|l| l.guard_keys.iter().any(|k| matches!(k, GuardKey::Flag(_))));
+    let written_keys: HashSet<u64> =
+        if asks_flags { c.written_targets.iter().map(|s| c.text_hash(*s)).collect() } else { HashSet::default() };
     for l in &c.listeners {
         // A flag that some code sets, a `listenerCount` check, or a membership test
         // (`if (!tracked.has(socket))`): the listener is added once per key, not per call.
         let guarded = l.guarded_by_count
             || l.guard_keys.iter().any(|k| match k {
                 GuardKey::Membership(_) => true,
-                GuardKey::Flag(h) => c.written_keys.contains(h),
+                GuardKey::Flag(h) => written_keys.contains(h),
             });
         let kind = if l.remove {
             EventKind::ListenerRemove {
@@ -235,7 +240,7 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
     let mut imported_modules: Vec<String> = c.imports.values().map(|i| i.module.to_string()).collect();
     imported_modules.sort_unstable();
     imported_modules.dedup();
-    FileModel {
+    let mut model = FileModel {
         functions,
         values,
         events,
@@ -245,7 +250,10 @@ pub(super) fn resolve(mut c: Collector<'_, '_>) -> FileModel {
         strict: false,
         imported_modules,
         outcomes: c.outcomes,
-    }
+        ..FileModel::default()
+    };
+    model.index_events();
+    model
 }
 
 fn request_shape(params: &[Name]) -> Option<String> {
@@ -266,92 +274,168 @@ fn request_shape(params: &[Name]) -> Option<String> {
     None
 }
 
+/// Where a function's lifetime can come from besides its parent, gathered once
+/// before the fixpoint. Offers are made in this order and the first offer of the
+/// longest lifetime wins, so the order decides which reason messages show.
+#[derive(Clone, Copy)]
+enum Source {
+    /// A lifetime known up front; `why` indexes the reasons gathered with it.
+    Fixed { life: Lifetime, why: u32, entry: Option<Span> },
+    /// As often as function `from` runs: a caller (`called`), or the user of a
+    /// callback that turned out not to be a handler (reported as that function's reason).
+    Follows { from: u32, called: bool },
+}
+
+fn push_fixed<'w>(
+    sources: &mut Vec<Source>,
+    whys: &mut Vec<Why<'w>>,
+    life: Lifetime,
+    why: Why<'w>,
+    entry: Option<Span>,
+) {
+    // A start-up offer never beats the parent's lifetime, which is offered first.
+    if life > Lifetime::Startup {
+        sources.push(Source::Fixed { life, why: whys.len() as u32, entry });
+        whys.push(why);
+    }
+}
+
 fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> Lifetimes {
     let n = c.functions.len();
-    let mut refs_by_symbol: HashMap<SymbolId, Vec<usize>> = HashMap::default();
-    for (i, r) in c.fn_refs.iter().enumerate() {
-        if fn_by_symbol.contains_key(&r.symbol) {
-            refs_by_symbol.entry(r.symbol).or_default().push(i);
+    // References to each function-holding symbol, in reference order: a
+    // counting sort by symbol index (symbol `s`'s references are
+    // `refs[ref_starts[s]..ref_starts[s + 1]]`).
+    let holds_function = |r: &&super::FnRef<'_>| fn_by_symbol.contains_key(&r.symbol);
+    let mut ref_starts = vec![0u32; c.scoping.symbols_len() + 1];
+    for r in c.fn_refs.iter().filter(holds_function) {
+        ref_starts[r.symbol.index() + 1] += 1;
+    }
+    for i in 1..ref_starts.len() {
+        ref_starts[i] += ref_starts[i - 1];
+    }
+    let mut next = ref_starts.clone();
+    let mut refs = vec![0u32; *ref_starts.last().unwrap_or(&0) as usize];
+    for (i, r) in c.fn_refs.iter().enumerate().filter(|(_, r)| holds_function(r)) {
+        let slot = &mut next[r.symbol.index()];
+        refs[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    let refs_of = |sym: SymbolId| {
+        let (from, to) = (ref_starts[sym.index()] as usize, ref_starts[sym.index() + 1] as usize);
+        refs[from..to].iter().map(|&i| &c.fn_refs[i as usize])
+    };
+
+    // Gather every function's offers once; the rounds below then read only
+    // these small arrays instead of the large function records.
+    let shapes: Vec<Option<String>> = c.functions.iter().map(|f| request_shape(&f.model.params)).collect();
+    // Sized for about one offer per function (most have none or one).
+    let mut whys: Vec<Why<'_>> = Vec::with_capacity(n);
+    let mut sources: Vec<Source> = Vec::with_capacity(n + refs.len());
+    let mut source_starts: Vec<u32> = Vec::with_capacity(n + 1);
+    let mut parents: Vec<Option<u32>> = Vec::with_capacity(n);
+    for (i, f) in c.functions.iter().enumerate() {
+        source_starts.push(sources.len() as u32);
+        parents.push(f.model.parent.map(|p| p.0));
+        if i == 0 {
+            continue;
+        }
+        let id = f.model.id;
+        if let Some(shape) = &shapes[i] {
+            push_fixed(&mut sources, &mut whys, Lifetime::PerRequest, Why::Text(shape), Some(f.model.span));
+        }
+        let symbol = match f.usage {
+            Usage::Binding(s) => Some(s),
+            _ => f.binding,
+        };
+        if let Some(sym) = symbol
+            && c.exported.contains(&sym)
+        {
+            let name = f.model.name.as_deref().unwrap_or("");
+            if known::ROUTE_EXPORTS.contains(&name) {
+                push_fixed(&mut sources, &mut whys, Lifetime::PerRequest, Why::RouteExport(name), Some(f.model.span));
+            } else {
+                push_fixed(&mut sources, &mut whys, Lifetime::Repeatable, Why::Text("exported"), None);
+            }
+        }
+        match &f.usage {
+            Usage::Rate(Rate::Inherit) | Usage::Binding(_) => {}
+            Usage::Rate(Rate::IfHandler(reason)) => {
+                if f.model.params.len() >= 2 {
+                    push_fixed(&mut sources, &mut whys, Lifetime::PerRequest, Why::Rate(reason), Some(f.model.span));
+                }
+            }
+            Usage::Rate(Rate::Fixed(l, reason)) => {
+                let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
+                push_fixed(&mut sources, &mut whys, *l, Why::Rate(reason), entry);
+            }
+            Usage::Unknown => {
+                push_fixed(&mut sources, &mut whys, Lifetime::Repeatable, Why::Text("stored as a value"), None);
+            }
+        }
+        if let Some(sym) = symbol {
+            for r in refs_of(sym) {
+                if r.from == id {
+                    continue; // recursion
+                }
+                match &r.rate {
+                    Rate::Inherit => sources.push(Source::Follows { from: r.from.0, called: true }),
+                    Rate::Fixed(l, reason) => {
+                        let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
+                        push_fixed(&mut sources, &mut whys, *l, Why::Rate(reason), entry);
+                    }
+                    Rate::IfHandler(reason) if f.model.params.len() >= 2 => {
+                        push_fixed(
+                            &mut sources,
+                            &mut whys,
+                            Lifetime::PerRequest,
+                            Why::Rate(reason),
+                            Some(f.model.span),
+                        );
+                    }
+                    Rate::IfHandler(_) => sources.push(Source::Follows { from: r.from.0, called: false }),
+                }
+            }
         }
     }
-    let shapes: Vec<Option<String>> = c.functions.iter().map(|f| request_shape(&f.model.params)).collect();
-    let mut lt = Lifetimes { life: vec![Lifetime::Startup; n], reason: vec![String::new(); n], entry: vec![None; n] };
+    source_starts.push(sources.len() as u32);
+
+    let mut lt = Lifetimes { life: vec![Lifetime::Startup; n], reason: vec![Arc::from(""); n], entry: vec![None; n] };
     for _ in 0..MAX_ROUNDS {
         let mut changed = false;
-        for (i, f) in c.functions.iter().enumerate().skip(1) {
-            let id = f.model.id;
+        for i in 1..n {
             // Reasons are only turned into text when they win, so the fixpoint does not allocate.
-            let mut best: (Lifetime, Why<'_>, Option<Span>) = match f.model.parent {
-                Some(p) => (lt.life[p.0 as usize], Why::Parent(p.0 as usize), lt.entry[p.0 as usize]),
+            let mut best: (Lifetime, Why<'_>, Option<Span>) = match parents[i] {
+                Some(p) => (lt.life[p as usize], Why::Parent(p as usize), lt.entry[p as usize]),
                 None => (Lifetime::Startup, Why::Text("module top level"), None),
             };
-            let mut offer = |l: Lifetime, why, entry: Option<Span>| {
-                if l > best.0 {
-                    best = (l, why, entry);
-                }
-            };
-            if let Some(shape) = &shapes[i] {
-                offer(Lifetime::PerRequest, Why::Text(shape), Some(f.model.span));
-            }
-            let symbol = match f.usage {
-                Usage::Binding(s) => Some(s),
-                _ => f.binding,
-            };
-            if let Some(sym) = symbol
-                && c.exported.contains(&sym)
-            {
-                let name = f.model.name.as_deref().unwrap_or("");
-                if known::ROUTE_EXPORTS.contains(&name) {
-                    offer(Lifetime::PerRequest, Why::RouteExport(name), Some(f.model.span));
-                } else {
-                    offer(Lifetime::Repeatable, Why::Text("exported"), None);
-                }
-            }
-            match &f.usage {
-                Usage::Rate(Rate::Inherit) | Usage::Binding(_) => {}
-                Usage::Rate(Rate::IfHandler(reason)) => {
-                    if f.model.params.len() >= 2 {
-                        offer(Lifetime::PerRequest, Why::Rate(reason), Some(f.model.span));
-                    }
-                }
-                Usage::Rate(Rate::Fixed(l, reason)) => {
-                    let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
-                    offer(*l, Why::Rate(reason), entry);
-                }
-                Usage::Unknown => offer(Lifetime::Repeatable, Why::Text("stored as a value"), None),
-            }
-            if let Some(sym) = symbol {
-                for &r in refs_by_symbol.get(&sym).map(Vec::as_slice).unwrap_or(&[]) {
-                    let r = &c.fn_refs[r];
-                    if r.from == id {
-                        continue; // recursion
-                    }
-                    let from = r.from.0 as usize;
-                    match &r.rate {
-                        Rate::Inherit => offer(lt.life[from], Why::CalledFrom(from), lt.entry[from]),
-                        Rate::Fixed(l, reason) => {
-                            let entry = (*l == Lifetime::PerRequest).then_some(f.model.span);
-                            offer(*l, Why::Rate(reason), entry);
+            for source in &sources[source_starts[i] as usize..source_starts[i + 1] as usize] {
+                match *source {
+                    Source::Fixed { life, why, entry } => {
+                        if life > best.0 {
+                            best = (life, whys[why as usize], entry);
                         }
-                        Rate::IfHandler(reason) if f.model.params.len() >= 2 => {
-                            offer(Lifetime::PerRequest, Why::Rate(reason), Some(f.model.span));
+                    }
+                    Source::Follows { from, called } => {
+                        let from = from as usize;
+                        if lt.life[from] > best.0 {
+                            let why = if called { Why::CalledFrom(from) } else { Why::Parent(from) };
+                            best = (lt.life[from], why, lt.entry[from]);
                         }
-                        Rate::IfHandler(_) => offer(lt.life[from], Why::Parent(from), lt.entry[from]),
                     }
                 }
             }
             if best.0 > lt.life[i] {
                 let reason = match best.1 {
-                    Why::Text(t) => t.to_string(),
-                    Why::Rate(r) => r.render(c.source),
+                    Why::Text(t) => Arc::from(t),
+                    Why::Rate(r) => Arc::from(r.render(c.source)),
                     Why::Parent(p) => lt.reason[p].clone(),
-                    Why::RouteExport(name) => format!("`{name}` route export"),
+                    Why::RouteExport(name) => Arc::from(format!("`{name}` route export")),
                     Why::CalledFrom(from) => {
                         let name = c.functions[from].model.name.as_deref().unwrap_or("an anonymous function");
                         if lt.life[from] == Lifetime::Startup {
-                            format!("called from `{name}`")
+                            Arc::from(format!("called from `{name}`"))
                         } else {
-                            format!("called from `{name}`, {}", lt.reason[from])
+                            Arc::from(format!("called from `{name}`, {}", lt.reason[from]))
                         }
                     }
                 };
@@ -369,6 +453,7 @@ fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, Func
 }
 
 /// Why a function got its lifetime, rendered to text only when it wins.
+#[derive(Clone, Copy)]
 enum Why<'x> {
     Text(&'x str),
     Rate(&'x super::Reason<'x>),
