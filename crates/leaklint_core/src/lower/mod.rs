@@ -1632,7 +1632,8 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 }
                 // Chained `.on(...).on(...)`: the inner result is not kept (only listener calls ask).
                 if let Expression::CallExpression(inner) = m.object.get_inner_expression()
-                    && callee_name(&inner.callee).is_some_and(|n| known::is_add_listener(n) || known::is_remove_listener(n))
+                    && callee_name(&inner.callee)
+                        .is_some_and(|n| known::is_add_listener(n) || known::is_remove_listener(n))
                 {
                     self.unused_results.insert(inner.span.start);
                 }
