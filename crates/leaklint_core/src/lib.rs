@@ -8,6 +8,7 @@
 //! the only crate that touches the oxc API.
 
 pub mod diagnostic;
+mod grouped;
 mod lower;
 pub mod model;
 pub mod rule;

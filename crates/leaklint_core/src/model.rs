@@ -332,12 +332,10 @@ pub struct FileModel {
     /// `catch`/`finally` clauses and promise `.catch`/`.then(_, f)`/`.finally` callbacks, in the order
     /// the walk meets them (in a chain, the outer call first).
     pub outcomes: Vec<Outcome>,
-    /// Indexes of `events` grouped by the value they touch, in event order:
-    /// value `v`'s are `events_by_value[event_starts[v]..event_starts[v + 1]]`.
+    /// Indexes of `events` grouped by the value they touch, in event order.
     /// Rules ask for a value's events often; scanning every event each time
     /// was quadratic in big files.
-    pub(crate) events_by_value: Vec<u32>,
-    pub(crate) event_starts: Vec<u32>,
+    pub(crate) events_by_value: crate::grouped::Grouped,
 }
 
 /// Code that runs only when something fails, or whatever happens: a `try`
@@ -462,36 +460,13 @@ impl FileModel {
 
     /// Events that touch `target` (writes, removals, reassignments, iteration, bounds), in order.
     pub fn events_on(&self, target: ValueId) -> impl Iterator<Item = &Event> {
-        let at = target.0 as usize;
-        let indexes = match (self.event_starts.get(at), self.event_starts.get(at + 1)) {
-            (Some(&from), Some(&to)) => &self.events_by_value[from as usize..to as usize],
-            _ => &[],
-        };
-        indexes.iter().map(|&i| &self.events[i as usize])
+        self.events_by_value.get(target.0 as usize).iter().map(|&i| &self.events[i as usize])
     }
 
     /// Build the index behind `events_on`; call again after changing `events` or `values`.
     pub fn index_events(&mut self) {
-        let mut counts = vec![0u32; self.values.len() + 1];
-        for event in &self.events {
-            if let Some(t) = event.kind.target() {
-                counts[t.0 as usize + 1] += 1;
-            }
-        }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
-        }
-        let mut next = counts.clone();
-        let mut by_value = vec![0u32; *counts.last().unwrap_or(&0) as usize];
-        for (i, event) in self.events.iter().enumerate() {
-            if let Some(t) = event.kind.target() {
-                let slot = &mut next[t.0 as usize];
-                by_value[*slot as usize] = i as u32;
-                *slot += 1;
-            }
-        }
-        self.events_by_value = by_value;
-        self.event_starts = counts;
+        let targets = self.events.iter().enumerate().filter_map(|(i, e)| Some((e.kind.target()?.0 as usize, i as u32)));
+        self.events_by_value = crate::grouped::Grouped::new(self.values.len(), targets);
     }
 
     /// True when some code removes entries from `target`, replaces it, or checks its size.

@@ -105,6 +105,11 @@ pub fn is_remove_listener(method: &str) -> bool {
     matches!(method, "off" | "removeListener" | "removeEventListener" | "removeAllListeners")
 }
 
+/// Methods that add or remove a listener.
+pub fn is_listener_method(method: &str) -> bool {
+    is_add_listener(method) || is_remove_listener(method)
+}
+
 /// Collection methods that add entries.
 pub const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift"];
 

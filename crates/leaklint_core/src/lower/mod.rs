@@ -1004,8 +1004,7 @@ impl<'a, 's> Collector<'a, 's> {
         let mut receiver = member.object.get_inner_expression();
         while let Expression::CallExpression(inner) = receiver
             && let Expression::StaticMemberExpression(m) = inner.callee.get_inner_expression()
-            && (known::is_add_listener(m.property.name.as_str())
-                || known::is_remove_listener(m.property.name.as_str())
+            && (known::is_listener_method(m.property.name.as_str())
                 || known::RETURNS_THIS.contains(&m.property.name.as_str()))
         {
             receiver = m.object.get_inner_expression();
@@ -1632,8 +1631,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 }
                 // Chained `.on(...).on(...)`: the inner result is not kept (only listener calls ask).
                 if let Expression::CallExpression(inner) = m.object.get_inner_expression()
-                    && callee_name(&inner.callee)
-                        .is_some_and(|n| known::is_add_listener(n) || known::is_remove_listener(n))
+                    && callee_name(&inner.callee).is_some_and(known::is_listener_method)
                 {
                     self.unused_results.insert(inner.span.start);
                 }
@@ -1687,10 +1685,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             },
             _ => None,
         };
-        if call
-            .and_then(|c| callee_name(&c.callee))
-            .is_some_and(|name| known::is_add_listener(name) || known::is_remove_listener(name))
-        {
+        if call.and_then(|c| callee_name(&c.callee)).is_some_and(known::is_listener_method) {
             self.unused_results.insert(e.span().start);
         }
         self.note_call_result(e, calls::RawResult::Discarded);

@@ -302,35 +302,23 @@ fn push_fixed<'w>(
 
 fn decide_lifetimes(c: &Collector<'_, '_>, fn_by_symbol: &HashMap<SymbolId, FunctionId>) -> Lifetimes {
     let n = c.functions.len();
-    // References to each function-holding symbol, in reference order: a
-    // counting sort by symbol index (symbol `s`'s references are
-    // `refs[ref_starts[s]..ref_starts[s + 1]]`).
-    let holds_function = |r: &&super::FnRef<'_>| fn_by_symbol.contains_key(&r.symbol);
-    let mut ref_starts = vec![0u32; c.scoping.symbols_len() + 1];
-    for r in c.fn_refs.iter().filter(holds_function) {
-        ref_starts[r.symbol.index() + 1] += 1;
-    }
-    for i in 1..ref_starts.len() {
-        ref_starts[i] += ref_starts[i - 1];
-    }
-    let mut next = ref_starts.clone();
-    let mut refs = vec![0u32; *ref_starts.last().unwrap_or(&0) as usize];
-    for (i, r) in c.fn_refs.iter().enumerate().filter(|(_, r)| holds_function(r)) {
-        let slot = &mut next[r.symbol.index()];
-        refs[*slot as usize] = i as u32;
-        *slot += 1;
-    }
-    let refs_of = |sym: SymbolId| {
-        let (from, to) = (ref_starts[sym.index()] as usize, ref_starts[sym.index() + 1] as usize);
-        refs[from..to].iter().map(|&i| &c.fn_refs[i as usize])
-    };
+    // References to each function-holding symbol, in reference order.
+    let refs = crate::grouped::Grouped::new(
+        c.scoping.symbols_len(),
+        c.fn_refs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| fn_by_symbol.contains_key(&r.symbol))
+            .map(|(i, r)| (r.symbol.index(), i as u32)),
+    );
+    let refs_of = |sym: SymbolId| refs.get(sym.index()).iter().map(|&i| &c.fn_refs[i as usize]);
 
     // Gather every function's offers once; the rounds below then read only
     // these small arrays instead of the large function records.
     let shapes: Vec<Option<String>> = c.functions.iter().map(|f| request_shape(&f.model.params)).collect();
     // Sized for about one offer per function (most have none or one).
     let mut whys: Vec<Why<'_>> = Vec::with_capacity(n);
-    let mut sources: Vec<Source> = Vec::with_capacity(n + refs.len());
+    let mut sources: Vec<Source> = Vec::with_capacity(n + c.fn_refs.len());
     let mut source_starts: Vec<u32> = Vec::with_capacity(n + 1);
     let mut parents: Vec<Option<u32>> = Vec::with_capacity(n);
     for (i, f) in c.functions.iter().enumerate() {
