@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
-use leaklint_core::{Diagnostic, LineIndex, RuleMeta, Severity, SyntaxError};
+use leaklint_core::{Diagnostic, LineIndex, PackageRoot, RuleMeta, Severity, SourceFile, SyntaxError};
 use leaklint_files::{FileError, discover, read_source};
 use leaklint_report::{FailureKind, FileErrorOut, FileResult, Report, display_path};
 use rayon::prelude::*;
@@ -15,23 +15,43 @@ use crate::exit_status::ExitStatus;
 use crate::fix::{FixOutcome, apply_fixes, write_atomically};
 use crate::panic_guard::catch_panic;
 
-/// What checking one file's text under its configuration means: the core
-/// with the configured rules in production, anything (a panicking stub, say)
-/// in tests.
-pub type Analyzer<'a> = dyn Fn(&Path, &str, &ResolvedConfig) -> Result<Vec<Diagnostic>, SyntaxError> + Sync + 'a;
+/// One file of a package, with the configuration that applies to it.
+#[derive(Clone, Copy)]
+pub struct PackageInput<'a> {
+    pub path: &'a Path,
+    pub source: &'a str,
+    pub config: &'a ResolvedConfig,
+}
 
-/// The core with the file's configured rules and options; `report_unused`
+/// What checking the files of one package means: the core with each file's
+/// configured rules in production, anything (a panicking stub, say) in tests.
+/// One result per input, in input order.
+pub type Analyzer<'a> =
+    dyn Fn(&[PackageInput<'_>], &PackageRoot) -> Vec<Result<Vec<Diagnostic>, SyntaxError>> + Sync + 'a;
+
+/// The core with each file's configured rules and options; `report_unused`
 /// is `--report-unused-disable-directives`.
 pub fn core_analyzer(
     report_unused: Option<Severity>,
-) -> impl Fn(&Path, &str, &ResolvedConfig) -> Result<Vec<Diagnostic>, SyntaxError> + Sync {
-    move |path, source, config| {
-        if report_unused.is_none() {
-            return leaklint_core::analyze_with(path, source, &config.rules, &config.options);
-        }
-        let options =
-            leaklint_core::Options { report_unused_disable_directives: report_unused, ..config.options.clone() };
-        leaklint_core::analyze_with(path, source, &config.rules, &options)
+) -> impl Fn(&[PackageInput<'_>], &PackageRoot) -> Vec<Result<Vec<Diagnostic>, SyntaxError>> + Sync {
+    move |inputs, root| {
+        let options: Vec<leaklint_core::Options> = inputs
+            .iter()
+            .map(|i| match report_unused {
+                None => i.config.options.clone(),
+                Some(_) => leaklint_core::Options {
+                    report_unused_disable_directives: report_unused,
+                    ..i.config.options.clone()
+                },
+            })
+            .collect();
+        let files: Vec<SourceFile<'_>> = inputs
+            .iter()
+            .zip(&options)
+            .map(|(i, options)| SourceFile { path: i.path, source: i.source, options })
+            .collect();
+        let rules: Vec<&[leaklint_core::ActiveRule<'_>]> = inputs.iter().map(|i| i.config.rules.as_slice()).collect();
+        leaklint_core::check_package(&files, root, &rules)
     }
 }
 
@@ -128,13 +148,22 @@ pub fn check_paths(
         .iter()
         .map(|error| FileErrorOut::from_file_error(error, display_path(&error.path, cwd)))
         .collect();
-    // `collect` on an indexed parallel iterator keeps input order, so results
-    // do not depend on the thread count (the report sorts them anyway).
-    let outcomes: Vec<FileOutcome> = files
+    // Files are checked with the others of their package: the nearest folder
+    // with a `package.json`, or else all the files named together.
+    let mut roots = PackageRoots::default();
+    let mut groups: Vec<(Option<PathBuf>, Vec<(&PathBuf, Arc<ResolvedConfig>)>)> = Vec::new();
+    for (path, config) in files.iter().cloned() {
+        let root = roots.of(path);
+        match groups.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, members)) => members.push((path, config)),
+            None => groups.push((root, vec![(path, config)])),
+        }
+    }
+    let outcomes: Vec<FileOutcome> = groups
         .par_iter()
-        .map(|(path, config)| {
-            let display = display_path(path, cwd);
-            check_file(path, display, || read_source(path), config, settings.fix, analyze)
+        .flat_map_iter(|(root, members)| {
+            let root = root.as_deref().map(PackageRoot::read).unwrap_or_default();
+            check_package_files(members, &root, cwd, settings.fix, analyze)
         })
         .collect();
     let mut files_checked = 0;
@@ -156,6 +185,35 @@ pub fn check_paths(
     Ok(CheckOutcome { report: Report::new(files_checked, results, file_errors), notes, rules_run })
 }
 
+/// The folder of the nearest `package.json` above each file, looked up once per folder.
+#[derive(Default)]
+struct PackageRoots {
+    by_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl PackageRoots {
+    fn of(&mut self, file: &Path) -> Option<PathBuf> {
+        let dir = file.parent()?.to_path_buf();
+        self.dir(&dir)
+    }
+
+    fn dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.by_dir.get(dir) {
+            return found.clone();
+        }
+        let found = if dir.join("package.json").is_file() {
+            Some(dir.to_path_buf())
+        } else {
+            match dir.parent() {
+                Some(parent) if !dir.as_os_str().is_empty() => self.dir(parent),
+                _ => None,
+            }
+        };
+        self.by_dir.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
 /// Check `source` (read from stdin) as if it were the file at `path`.
 pub fn check_stdin(
     source: String,
@@ -170,7 +228,12 @@ pub fn check_stdin(
         let notes = vec![ignored_note(&display, &config)];
         return Ok(CheckOutcome { report: Report::new(0, Vec::new(), Vec::new()), notes, rules_run: Vec::new() });
     }
-    let outcome = check_file(path, display, || Ok(source), &config, false, analyze);
+    let members = [(&path.to_path_buf(), config.clone())];
+    let outcome =
+        check_package_files_with(&members, &PackageRoot::default(), cwd, false, analyze, |_| Ok(source.clone()))
+            .into_iter()
+            .next()
+            .expect("one file in, one outcome out");
     let (results, errors) = match outcome.result {
         Ok(result) => (result.into_iter().collect(), Vec::new()),
         Err(error) => (Vec::new(), vec![error]),
@@ -199,47 +262,113 @@ struct FileOutcome {
     notes: Vec<String>,
 }
 
-fn check_file(
-    path: &Path,
-    display: String,
-    read: impl FnOnce() -> Result<String, FileError>,
-    config: &Arc<ResolvedConfig>,
+/// Check the files of one package (read from disk) together.
+fn check_package_files(
+    members: &[(&PathBuf, Arc<ResolvedConfig>)],
+    root: &PackageRoot,
+    cwd: Option<&Path>,
     fix: bool,
     analyze: &Analyzer<'_>,
-) -> FileOutcome {
-    let outcome = catch_panic(|| {
-        let mut notes = Vec::new();
-        let mut source = match read() {
-            Ok(source) => source,
-            Err(error) => {
-                return FileOutcome { result: Err(FileErrorOut::from_file_error(&error, display.clone())), notes };
+) -> Vec<FileOutcome> {
+    check_package_files_with(members, root, cwd, fix, analyze, |path| read_source(path))
+}
+
+/// Check the files of one package together, reading each with `read`. Never
+/// stops early on a file: a file that cannot be read, parsed or analysed
+/// becomes that file's error. If the package as a whole cannot be analysed
+/// (a panic), each file is analysed alone, so one bad file costs only itself.
+fn check_package_files_with(
+    members: &[(&PathBuf, Arc<ResolvedConfig>)],
+    root: &PackageRoot,
+    cwd: Option<&Path>,
+    fix: bool,
+    analyze: &Analyzer<'_>,
+    read: impl Fn(&Path) -> Result<String, FileError> + Sync,
+) -> Vec<FileOutcome> {
+    let displays: Vec<String> = members.iter().map(|(path, _)| display_path(path, cwd)).collect();
+    let reads: Vec<Result<String, FileError>> = members.par_iter().map(|(path, _)| read(path)).collect();
+    let mut outcomes: Vec<Option<FileOutcome>> = Vec::with_capacity(members.len());
+    // The readable files, by index into `members`.
+    let mut readable: Vec<usize> = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
+    for (i, read) in reads.into_iter().enumerate() {
+        match read {
+            Ok(source) => {
+                readable.push(i);
+                sources.push(source);
+                outcomes.push(None);
             }
-        };
-        let mut analysed = analyze(path, &source, config);
-        if fix && let Ok(diagnostics) = &analysed {
-            // Report what is left after fixing, as ESLint does with --fix.
-            if let Some(fixed) = fix_file(path, &display, &source, diagnostics, &mut notes) {
-                source = fixed;
-                analysed = analyze(path, &source, config);
+            Err(error) => outcomes.push(Some(FileOutcome {
+                result: Err(FileErrorOut::from_file_error(&error, displays[i].clone())),
+                notes: Vec::new(),
+            })),
+        }
+    }
+    let mut notes: Vec<Vec<String>> = vec![Vec::new(); readable.len()];
+    let run = |sources: &[String]| {
+        let inputs: Vec<PackageInput<'_>> = readable
+            .iter()
+            .zip(sources)
+            .map(|(&i, source)| PackageInput { path: members[i].0, source, config: &members[i].1 })
+            .collect();
+        analyze_guarded(&inputs, root, analyze)
+    };
+    let mut analysed = run(&sources);
+    if fix {
+        // Report what is left after fixing, as ESLint does with --fix.
+        let mut fixed_any = false;
+        for (k, &i) in readable.iter().enumerate() {
+            if let Ok(Ok(diagnostics)) = &analysed[k]
+                && let Some(fixed) = fix_file(members[i].0, &displays[i], &sources[k], diagnostics, &mut notes[k])
+            {
+                sources[k] = fixed;
+                fixed_any = true;
             }
         }
-        let result = match analysed {
-            Ok(diagnostics) if diagnostics.is_empty() => Ok(None),
-            Ok(diagnostics) => Ok(Some(FileResult::new(display.clone(), source, diagnostics))),
-            Err(error) => Err(syntax_error(display.clone(), &source, &error)),
+        if fixed_any {
+            analysed = run(&sources);
+        }
+    }
+    for (((k, &i), source), result) in readable.iter().enumerate().zip(sources).zip(analysed) {
+        let display = displays[i].clone();
+        let result = match result {
+            Ok(Ok(diagnostics)) if diagnostics.is_empty() => Ok(None),
+            Ok(Ok(diagnostics)) => Ok(Some(FileResult::new(display, source, diagnostics))),
+            Ok(Err(error)) => Err(syntax_error(display, &source, &error)),
+            Err(panic) => Err(internal_error(display, &panic)),
         };
-        FileOutcome { result, notes }
-    });
-    outcome.unwrap_or_else(|panic| FileOutcome {
-        result: Err(FileErrorOut {
-            path: display,
-            kind: FailureKind::InternalError,
-            message: format!("internal error: leaklint {panic} (this is a bug in leaklint, please report it)"),
-            line: None,
-            column: None,
-        }),
-        notes: Vec::new(),
-    })
+        outcomes[i] = Some(FileOutcome { result, notes: std::mem::take(&mut notes[k]) });
+    }
+    outcomes.into_iter().map(|o| o.expect("every file has an outcome")).collect()
+}
+
+/// Analyse a package; if that panics, each file alone, so that a panic costs only the file that causes it.
+fn analyze_guarded(
+    inputs: &[PackageInput<'_>],
+    root: &PackageRoot,
+    analyze: &Analyzer<'_>,
+) -> Vec<Result<Result<Vec<Diagnostic>, SyntaxError>, String>> {
+    match catch_panic(|| analyze(inputs, root)) {
+        Ok(results) => results.into_iter().map(Ok).collect(),
+        Err(_) if inputs.len() > 1 => inputs
+            .par_iter()
+            .map(|input| {
+                catch_panic(|| analyze(std::slice::from_ref(input), &PackageRoot::default()))
+                    .map(|mut results| results.pop().expect("one file in, one result out"))
+            })
+            .collect(),
+        Err(panic) => vec![Err(panic)],
+    }
+}
+
+fn internal_error(path: String, panic: &str) -> FileErrorOut {
+    FileErrorOut {
+        path,
+        kind: FailureKind::InternalError,
+        message: format!("internal error: leaklint {panic} (this is a bug in leaklint, please report it)"),
+        line: None,
+        column: None,
+    }
 }
 
 /// Apply and write the fixes for one file; the new text when it was written.
@@ -303,7 +432,11 @@ mod tests {
 
     /// Reports one warning per file at offset 0, panics on `panic.js`, and
     /// rejects `syntax.js` at the position of `!`.
-    fn stub(path: &Path, source: &str, _config: &ResolvedConfig) -> Result<Vec<Diagnostic>, SyntaxError> {
+    fn stub(inputs: &[PackageInput<'_>], _root: &PackageRoot) -> Vec<Result<Vec<Diagnostic>, SyntaxError>> {
+        inputs.iter().map(|i| stub_one(i.path, i.source)).collect()
+    }
+
+    fn stub_one(path: &Path, source: &str) -> Result<Vec<Diagnostic>, SyntaxError> {
         match path.file_name().unwrap().to_str().unwrap() {
             "panic.js" => panic!("stub analyzer exploded"),
             "syntax.js" => {

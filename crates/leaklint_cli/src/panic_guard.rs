@@ -1,27 +1,40 @@
-//! Turning a panic while checking one file into an error for that file.
+//! Turning a panic while checking files into an error for those files.
 //!
 //! The default panic hook would print a backtrace hint in the middle of the
 //! output; inside [`catch_panic`] the hook records the message instead, and
-//! the caller reports it as that file's internal error. Panics anywhere else
-//! still go to the default hook.
+//! the caller reports it as an internal error. The core checks a package's
+//! files on rayon's worker threads, so a panic there is recorded too while any
+//! guard is active, and rayon hands it back to the guarded caller. Panics
+//! anywhere else still go to the default hook.
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe, PanicHookInfo};
-use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
 
 thread_local! {
     /// `Some` while this thread runs inside `catch_panic`; holds the message once it panicked.
     static CAPTURED: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
 }
 
+/// Guards running on any thread, and the last message of a panic on a thread that had none.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+static WORKER_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
+
 /// Run `f`; if it panics, return the panic's message and location.
 pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_hook();
     let outer = CAPTURED.with(|slot| slot.replace(Some(None)));
+    ACTIVE.fetch_add(1, Ordering::SeqCst);
     // Unwind safety: on a panic the caller drops whatever `f` touched and keeps only the message.
     let result = panic::catch_unwind(AssertUnwindSafe(f));
+    ACTIVE.fetch_sub(1, Ordering::SeqCst);
     let captured = CAPTURED.with(|slot| slot.replace(outer)).flatten();
-    result.map_err(|payload| captured.unwrap_or_else(|| payload_text(payload.as_ref()).to_string()))
+    result.map_err(|payload| {
+        captured
+            .or_else(|| WORKER_MESSAGE.lock().ok().and_then(|mut m| m.take()))
+            .unwrap_or_else(|| payload_text(payload.as_ref()).to_string())
+    })
 }
 
 fn install_hook() {
@@ -39,6 +52,10 @@ fn install_hook() {
                 },
                 Err(_) => false,
             });
+            // A worker thread of a guarded analysis: kept for the guard that catches it.
+            let recorded = recorded
+                || (ACTIVE.load(Ordering::SeqCst) > 0
+                    && WORKER_MESSAGE.lock().map(|mut m| *m = Some(describe(info))).is_ok());
             if !recorded {
                 default_hook(info);
             }

@@ -1,24 +1,34 @@
 //! leaklint's analysis core.
 //!
-//! Parses a JavaScript/TypeScript file with oxc, builds its semantic model,
-//! and lowers it into a [`model::FileModel`]: functions with a *lifetime*
-//! (start-up, per request, per instance, repeatable), long-lived values,
-//! and the events that matter for leaks (collection writes and removals,
-//! listener additions and removals). Rules read only that model, so this is
-//! the only crate that touches the oxc API.
+//! Parses JavaScript/TypeScript files with oxc and builds one model for the
+//! files checked together (a package): data flows one way,
+//! files → facts (per file, in parallel) → link (the package's modules joined)
+//! → solve (which values each location holds; the call graph) → lifetimes
+//! (how often each function runs, with its evidence) → events (what leaks are
+//! made of, on values) → rules → reports. Rules read only the model, so this
+//! is the only crate that touches the oxc API. `docs/model.md` says what the
+//! model knows.
 
 pub mod diagnostic;
+mod events;
+mod facts;
 mod grouped;
-mod lower;
+mod lifetimes;
+mod link;
 pub mod model;
+mod parse;
 pub mod rule;
+mod solve;
 pub mod span;
 mod suppress;
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity, apply_edits};
-pub use model::FileModel;
+pub use link::PackageRoot;
+pub use model::{FileId, FileModel, Package};
 pub use rule::{Finding, Precision, Rule, RuleContext, RuleMeta};
 pub use span::{LineIndex, Position, Span};
 pub use suppress::{INVALID_DIRECTIVE_RULE, UNUSED_DIRECTIVE_RULE};
@@ -70,18 +80,72 @@ pub struct FactorySpec {
     pub why: String,
 }
 
-/// Parse `source` (file type from `path`'s extension) and build its model.
-pub fn build_model(path: &Path, source: &str) -> Result<FileModel, SyntaxError> {
+/// One file to check with the others of its package.
+#[derive(Clone, Copy)]
+pub struct SourceFile<'s> {
+    pub path: &'s Path,
+    pub source: &'s str,
+    /// Project knowledge from the file's configuration.
+    pub options: &'s Options,
+}
+
+/// Build the model of files checked together. Each input gets its file id in
+/// the package, or the syntax error that kept it out.
+pub fn build_package(files: &[SourceFile<'_>], root: &PackageRoot) -> (Package, Vec<Result<FileId, SyntaxError>>) {
+    let facts: Vec<Result<facts::FileFacts, SyntaxError>> =
+        files.par_iter().map(|f| parse::facts(f.path, f.source, f.options)).collect();
+    let mut kept = Vec::with_capacity(files.len());
+    let mut sources = Vec::with_capacity(files.len());
+    let mut options = Vec::with_capacity(files.len());
+    let mut ids = Vec::with_capacity(files.len());
+    for (input, result) in files.iter().zip(facts) {
+        match result {
+            Ok(f) => {
+                ids.push(Ok(FileId(kept.len() as u32)));
+                kept.push(f);
+                sources.push(input.source);
+                options.push(input.options);
+            }
+            Err(e) => ids.push(Err(e)),
+        }
+    }
+    let mut graph = link::link(&kept, root);
+    let solved = solve::solve(&mut graph);
+    let lifetimes = lifetimes::decide(&graph, &solved, &kept, &sources, &options);
+    let package = events::build(&graph, &solved, &lifetimes, &kept, &sources, &options);
+    (package, ids)
+}
+
+/// Build the package and run each file's rules on it. One result per input,
+/// in input order; files are checked in parallel on the current rayon pool.
+pub fn check_package(
+    files: &[SourceFile<'_>],
+    root: &PackageRoot,
+    rules: &[&[ActiveRule<'_>]],
+) -> Vec<Result<Vec<Diagnostic>, SyntaxError>> {
+    let (package, ids) = build_package(files, root);
+    ids.par_iter()
+        .enumerate()
+        .map(|(i, id)| match id {
+            Ok(file) => Ok(run_rules_with(package.file_model(*file), files[i].source, rules[i], files[i].options)),
+            Err(e) => Err(e.clone()),
+        })
+        .collect()
+}
+
+/// Parse `source` (file type from `path`'s extension) and build its model, as a package of one file.
+pub fn build_model(path: &Path, source: &str) -> Result<Package, SyntaxError> {
     build_model_with(path, source, &Options::default())
 }
 
 /// [`build_model`] with project options.
-pub fn build_model_with(path: &Path, source: &str, options: &Options) -> Result<FileModel, SyntaxError> {
-    lower::build(path, source, options)
+pub fn build_model_with(path: &Path, source: &str, options: &Options) -> Result<Package, SyntaxError> {
+    let (package, mut ids) = build_package(&[SourceFile { path, source, options }], &PackageRoot::default());
+    ids.remove(0).map(|_| package)
 }
 
-/// Build the model and run `rules` on it with default options. Diagnostics
-/// come back sorted by position, then rule id.
+/// Build the model of one file alone and run `rules` on it with default
+/// options. Diagnostics come back sorted by position, then rule id.
 pub fn analyze(path: &Path, source: &str, rules: &[ActiveRule<'_>]) -> Result<Vec<Diagnostic>, SyntaxError> {
     analyze_with(path, source, rules, &Options::default())
 }
@@ -93,24 +157,29 @@ pub fn analyze_with(
     rules: &[ActiveRule<'_>],
     options: &Options,
 ) -> Result<Vec<Diagnostic>, SyntaxError> {
-    let model = build_model_with(path, source, options)?;
-    Ok(run_rules_with(&model, source, rules, options))
+    let package = build_model_with(path, source, options)?;
+    Ok(run_rules_with(package.file_model(FileId(0)), source, rules, options))
 }
 
-/// Run rules on an already-built model with default options.
-pub fn run_rules(model: &FileModel, source: &str, rules: &[ActiveRule<'_>]) -> Vec<Diagnostic> {
+/// Run rules on one file of a built package, with default options.
+pub fn run_rules(model: FileModel<'_>, source: &str, rules: &[ActiveRule<'_>]) -> Vec<Diagnostic> {
     run_rules_with(model, source, rules, &Options::default())
 }
 
-/// Run rules on an already-built model.
-pub fn run_rules_with(model: &FileModel, source: &str, rules: &[ActiveRule<'_>], options: &Options) -> Vec<Diagnostic> {
+/// Run rules on one file of a built package.
+pub fn run_rules_with(
+    model: FileModel<'_>,
+    source: &str,
+    rules: &[ActiveRule<'_>],
+    options: &Options,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for active in rules {
         let mut ctx = RuleContext::new(model, source, active.rule.meta(), active.severity, options);
         active.rule.check(&mut ctx);
         out.extend(ctx.into_diagnostics());
     }
-    suppress::apply_directives(model, source, rules, options, &mut out);
+    suppress::apply_directives(model.directive_comments(), source, rules, options, &mut out);
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out
 }
@@ -119,5 +188,5 @@ pub fn run_rules_with(model: &FileModel, source: &str, rules: &[ActiveRule<'_>],
 /// benchmarks compare `leaklint check` against. Returns the number of
 /// symbols so the work cannot be optimised away.
 pub fn parse_and_semantic_only(path: &Path, source: &str) -> Result<usize, SyntaxError> {
-    lower::floor(path, source)
+    parse::floor(path, source)
 }

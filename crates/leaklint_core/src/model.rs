@@ -1,9 +1,20 @@
-//! The lifetime model and leak facts of one file.
+//! What the model knows about a package, as plain data the rules read.
 //!
-//! Everything here is plain data computed by the core from oxc's AST and
-//! semantic model. Rules ask this model questions ("does this function run
-//! per request?", "is this Map long-lived?", "is it ever cleared?") instead
-//! of re-deriving them from syntax.
+//! A [`Package`] holds every checked file's functions, the values that flow
+//! between them (collections, emitters, timers, instances, functions), and the
+//! events that matter for leaks (a collection grows or shrinks, a listener is
+//! added or removed, a timer is cleared), with each function's *lifetime*
+//! (how often it runs, and the evidence for it) decided over the call graph of
+//! the whole package. Rules see one file at a time through a [`FileModel`],
+//! but every question they ask ("is this listener ever removed?", "does this
+//! Map outlive the code writing to it?") is answered for the package.
+//! `docs/model.md` describes how it is computed.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use smallvec::SmallVec;
 
 use crate::span::Span;
 
@@ -11,29 +22,44 @@ use crate::span::Span;
 /// up to 24 bytes are stored inline, so building a model allocates far less.
 pub type Name = compact_str::CompactString;
 
-/// Index into [`FileModel::functions`]. `FunctionId(0)` is the module's top level.
+/// Index into [`Package::files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// Index into [`Package::functions`]. Each file's module top level is a function too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FunctionId(pub u32);
 
-impl FunctionId {
-    pub const MODULE: FunctionId = FunctionId(0);
-}
-
-/// Index into [`FileModel::values`].
+/// Index into [`Package::values`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ValueId(pub u32);
 
+/// Index into [`Package::events`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub u32);
+
+/// A place in a file of the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Site {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// Values a location may hold, few enough to keep inline.
+pub type Values = SmallVec<[ValueId; 2]>;
+
 /// How often a function's body runs.
 ///
-/// Ordered by how much it repeats: a function nested in another runs at
-/// least as often as its parent, so lifetimes only ever move up this order.
+/// Ordered by how much it repeats, so a function takes the largest rate any
+/// of its callers or registrations gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lifetime {
     /// Once, while the module loads (top level and code only reached from it).
     Startup,
-    /// An exported or otherwise escaping function: callers may run it any number of times.
+    /// Any number of times: callbacks of intervals and events, exported functions.
     Repeatable,
-    /// Once per object: constructors and methods.
+    /// Once per object: constructors and methods of classes whose instances
+    /// are built by code we cannot see.
     PerInstance,
     /// Once per request, connection, message or event.
     PerRequest,
@@ -66,28 +92,49 @@ pub enum FunctionKind {
 }
 
 /// A function's parameter names, inline for the common three or fewer.
-pub type Params = smallvec::SmallVec<[Name; 3]>;
+pub type Params = SmallVec<[Name; 3]>;
 
 #[derive(Debug, Clone)]
 pub struct Function {
     pub id: FunctionId,
+    pub file: FileId,
     pub name: Option<Name>,
     pub kind: FunctionKind,
     /// The whole function.
     pub span: Span,
     pub parent: Option<FunctionId>,
     pub params: Params,
+    /// The largest rate anything gives it.
     pub lifetime: Lifetime,
-    /// Why the lifetime was chosen, for messages: "route handler passed to `app.get`".
-    pub lifetime_reason: std::sync::Arc<str>,
-    /// Where the per-request entry point is (the handler itself or the function
-    /// that makes this one run per request), when `lifetime` is `PerRequest`.
-    pub entry_span: Option<Span>,
-    /// Identifiers its `return` statements hand back (`return debug`).
-    pub returned_bindings: Vec<Name>,
-    /// Some `return` in its body hands back a value (for an effect callback:
-    /// a cleanup), or it is an arrow with an expression body.
+    /// The lifetime rests on a chain of evidence (a route registration, an
+    /// interval, a call from such code), not on an assumption (an exported
+    /// function whose callers are outside the checked code).
+    pub proven: bool,
+    /// Why it has its lifetime, rendered by [`Package::lifetime_reason`].
+    pub(crate) why: Why,
+    /// The per-request (or repeating) entry point the lifetime comes from, when
+    /// it is another function: the route handler, the interval callback.
+    pub entry: Option<Site>,
+    /// Some `return` hands back a value (for an effect callback: its cleanup),
+    /// or it is an arrow with an expression body.
     pub returns_value: bool,
+    /// What its `return` statements may hand back.
+    pub returns: Values,
+    /// The function is a class, ES5 or compiled constructor (`new F()`, `F.prototype.m = ...`).
+    pub is_constructor: bool,
+    /// The code is strict: a module, `"use strict"` in it or in an enclosing function, a class body.
+    pub strict: bool,
+}
+
+/// Why a function has its lifetime.
+#[derive(Debug, Clone)]
+pub(crate) enum Why {
+    /// A module's top level, or code nothing calls.
+    TopLevel,
+    /// A registration or shape that fixes the rate: "route handler passed to `app.get`".
+    Fixed(Arc<str>),
+    /// Called (or constructed) from another function, at `site`.
+    CalledFrom { caller: FunctionId, site: Site },
 }
 
 /// What a tracked value was created as.
@@ -102,7 +149,7 @@ pub enum ContainerKind {
     Object,
     /// A bounded cache (`new LRU(...)`, `new QuickLRU(...)`, ...): evicts by itself.
     BoundedCache,
-    /// Created somewhere we cannot see.
+    /// Anything else: an instance, a function, something made by a library.
     Unknown,
 }
 
@@ -129,10 +176,49 @@ impl ContainerKind {
     }
 }
 
-/// Why a value outlives the code that writes to it.
+/// Where a value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A function (as an object: `fn.cache = {}`).
+    Function(FunctionId),
+    /// The instances a constructor builds (one abstract object for all of
+    /// them, which is also the prototype its methods live on).
+    Instance(FunctionId),
+    /// Created by code in `func`: a literal, `new X()`, or the result of a
+    /// call into code we cannot see. One value per place in the code.
+    Created { func: FunctionId },
+    /// The global object (`globalThis`, `window`, `global`, `self`).
+    GlobalObject,
+    /// A module's `module` object or its `exports`.
+    Module(FileId),
+    /// An imported npm package or Node built-in, or a member of one (`events`, `lodash.memoize`).
+    Package { module: Name, path: SmallVec<[Name; 2]> },
+    /// What callers we cannot see pass as parameter `index` of `func`.
+    Parameter { func: FunctionId, index: u32 },
+    /// A property of a value we know nothing more about (`req.socket`, `process.stdout`).
+    Property { base: ValueId, name: Name },
+    /// A `.bind()` result: a new function each time.
+    Bound,
+}
+
+/// A value the model follows: a collection, an emitter, a timer, an instance,
+/// a function, anything the rules ask about.
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub id: ValueId,
+    /// A name for messages: the variable or property it was first stored in
+    /// (`cache`, `this.sessions`), or how it was made.
+    pub name: Name,
+    pub kind: ContainerKind,
+    pub origin: Origin,
+    /// Where it is created or declared.
+    pub decl: Option<Site>,
+}
+
+/// Why a value outlives the code that touches it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Longevity {
-    /// Declared at module scope.
+    /// Created at a module's top level.
     ModuleScope,
     /// Imported from another module (a module singleton).
     Imported,
@@ -142,7 +228,7 @@ pub enum Longevity {
     Process,
     /// A static property of a class or a property of a module-level function.
     ClassStatic,
-    /// A property of a module-level object or of a module-level instance.
+    /// A property of a module-level object or of an instance built once.
     Singleton,
     /// Attached to `module.exports`/`exports`.
     Exported,
@@ -150,13 +236,15 @@ pub enum Longevity {
     Server,
     /// The socket under a request; reused across requests by keep-alive.
     KeepAliveSocket,
-    /// `this` inside a per-request method: the object that handles many requests.
+    /// The object whose method runs per request: it outlives each request.
     HandlerOwner,
     /// Handed back to a pool (`.release()`) and reused by the next borrower.
     Pooled,
-    /// Declared in an enclosing function that runs less often than the writer
+    /// Created in an enclosing function that runs less often than the writer
     /// (a factory's local captured by the per-request closure it returns).
     Captured,
+    /// Created by code that runs less often than the code that uses it.
+    CreatedLessOften,
     /// Named as long-lived in the configuration (`longLivedEmitters`).
     Configured,
 }
@@ -169,28 +257,17 @@ impl Longevity {
             Longevity::Global => "a global, so it lives as long as the process",
             Longevity::Process => "`process` lives as long as the process",
             Longevity::ClassStatic => "a static property, so it lives as long as the class",
-            Longevity::Singleton => "a property of a module-level object, so it lives as long as the process",
+            Longevity::Singleton => "a property of an object created once, so it lives as long as the process",
             Longevity::Exported => "exported from the module, so it lives as long as the process",
             Longevity::Server => "the server outlives every request it serves",
             Longevity::KeepAliveSocket => "keep-alive sockets are reused across many requests",
             Longevity::HandlerOwner => "the object that owns this handler outlives each request",
             Longevity::Pooled => "it is released back to a pool and reused, so it outlives each borrower",
             Longevity::Captured => "declared in an enclosing function that runs less often, so every call shares it",
+            Longevity::CreatedLessOften => "created by code that runs less often than this, so every run shares it",
             Longevity::Configured => "configured as long-lived (`longLivedEmitters` in .leaklintrc.json)",
         }
     }
-}
-
-/// A container or emitter the model tracks, named by its access path.
-#[derive(Debug, Clone)]
-pub struct Value {
-    pub id: ValueId,
-    /// Access path as written, e.g. `cache`, `global.scheduledTasks`, `Foo.registry`.
-    pub name: Name,
-    pub kind: ContainerKind,
-    /// Where it is declared or first created.
-    pub decl_span: Option<Span>,
-    pub longevity: Option<Longevity>,
 }
 
 /// What a key written into a collection is.
@@ -211,25 +288,32 @@ pub enum KeyKind {
 pub struct StoredValue {
     /// The stored value is a function (inline, or a local that holds one).
     pub is_function: bool,
-    /// Request-scoped bindings a stored closure captures (`req`, `res`, ...).
+    /// Request-scoped bindings the stored value is or captures (`req`, `res`, ...).
     pub captures_request: Vec<Name>,
-    /// Span of the stored closure, when it is written inline or as a local.
+    /// Span of the stored closure, when it is written in this file.
     pub closure_span: Option<Span>,
+    /// The values stored.
+    pub values: Values,
 }
 
-/// How a listener is identified, which decides whether it can ever be removed.
+/// A listener function as the model sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Handler {
-    /// A named function or a member path: removable with the same name.
-    Named(Name),
-    /// An inline function, or a fresh `.bind()`: no other code can name it.
-    Inline,
+pub struct Handler {
+    /// As written (`onClose`, `this.onKey`); empty for an inline function.
+    pub text: Name,
+    /// The function values it may be.
+    pub values: Values,
+    /// Written inline, or a fresh `.bind()`: no other code can name it.
+    pub inline: bool,
 }
 
+/// The emitter a listener call is made on.
 #[derive(Debug, Clone)]
 pub struct EmitterRef {
-    /// Normalised access path, e.g. `process`, `this`, `req.socket`.
+    /// As written, e.g. `process`, `this`, `req.socket`.
     pub path: Name,
+    pub values: Values,
+    /// Why it outlives the function that adds the listener, if it does.
     pub longevity: Option<Longevity>,
 }
 
@@ -238,24 +322,49 @@ pub enum EventKind {
     /// A collection gains an entry: `set`, `add`, `push`, `unshift`, `obj[k] = v`.
     Write {
         target: ValueId,
+        /// Why the collection outlives the writing function, if it does.
+        longevity: Option<Longevity>,
         method: Name,
         key: KeyKind,
+        /// The key as written, whitespace removed (`req.id`).
+        key_text: Option<Name>,
         stored: StoredValue,
         /// Only runs after a lookup of the same key failed (`if (!c.has(k))`, `c[k] || (c[k] = v)`):
         /// memoisation or de-duplication, which grows with distinct keys, not with calls.
         after_lookup: bool,
+        /// The collection as written here (`this.sessions`).
+        path: Name,
     },
     /// An entry leaves: `delete`, `clear`, `splice`, `shift`, `pop`, `length = n`.
-    Remove { target: ValueId, method: Name },
-    /// The binding is replaced (drops everything it held, unless the new value
-    /// is derived from the old one: `derived`).
-    Reassign { target: ValueId, derived: Option<Derivation> },
+    Remove {
+        target: ValueId,
+        method: Name,
+        /// The key as written, for `delete`.
+        key_text: Option<Name>,
+        /// Inside a branch that checks the collection's size (`if (m.size > N) m.delete(...)`): a bound.
+        under_size_check: bool,
+    },
+    /// The location holding it is given another value, which drops it (unless the
+    /// new value is derived from the old one: `derived`).
+    Reassign {
+        target: ValueId,
+        derived: Option<Derivation>,
+        path: Name,
+        longevity: Option<Longevity>,
+        /// The variable or property replaced, one id per place in the package:
+        /// replacements with the same slot replace the same thing.
+        slot: Option<u32>,
+    },
     /// Iterated or enumerated (`for..of`, `forEach`, `keys()`, `Object.keys`, spread).
     Iterate { target: ValueId },
     /// Its size is compared against something: a bound.
     SizeCheck { target: ValueId },
     /// An entry is looked up (`get`, `has`).
     Lookup { target: ValueId },
+    /// A timer is stopped (`clearInterval(t)`, `t.close()`).
+    TimerClear { target: ValueId },
+    /// Handed back to a pool (`x.release()`, `pool.release(x)`).
+    Release { target: ValueId },
     /// A listener is added.
     ListenerAdd {
         emitter: EmitterRef,
@@ -268,16 +377,24 @@ pub enum EventKind {
         auto_removed: bool,
         /// Inside a branch whose condition a flag or `listenerCount` check controls.
         guarded: bool,
-        /// Request-scoped bindings an inline listener captures.
+        /// Request-scoped bindings the listener captures.
         captures_request: Vec<Name>,
+        /// Removals anywhere in the package that take this listener off again.
+        removed_by: Vec<EventId>,
     },
-    /// A listener is removed; `handler` is `None` for `removeAllListeners`
-    /// (and `Some(Handler::Inline)` for a fresh function, which removes nothing).
-    ListenerRemove { emitter_path: Name, event: Option<Name>, handler: Option<Handler>, method: Name },
+    /// A listener is removed; `handler` is `None` for `removeAllListeners`.
+    ListenerRemove {
+        emitter: EmitterRef,
+        event: Option<Name>,
+        handler: Option<Handler>,
+        method: Name,
+        /// The additions this removal matches (same emitter, event and function).
+        removes: Vec<EventId>,
+    },
 }
 
 impl EventKind {
-    /// The value a collection event touches; `None` for listener events.
+    /// The value a collection or timer event touches; `None` for listener events.
     pub fn target(&self) -> Option<ValueId> {
         match self {
             EventKind::Write { target, .. }
@@ -285,7 +402,9 @@ impl EventKind {
             | EventKind::Reassign { target, .. }
             | EventKind::Iterate { target }
             | EventKind::SizeCheck { target }
-            | EventKind::Lookup { target } => Some(*target),
+            | EventKind::Lookup { target }
+            | EventKind::TimerClear { target }
+            | EventKind::Release { target } => Some(*target),
             EventKind::ListenerAdd { .. } | EventKind::ListenerRemove { .. } => None,
         }
     }
@@ -306,36 +425,12 @@ pub enum Derivation {
 
 #[derive(Debug, Clone)]
 pub struct Event {
+    pub id: EventId,
+    pub file: FileId,
     pub span: Span,
     /// The function whose body contains the event.
     pub func: FunctionId,
     pub kind: EventKind,
-}
-
-/// Everything the rules know about one file.
-#[derive(Debug, Clone, Default)]
-pub struct FileModel {
-    pub functions: Vec<Function>,
-    pub values: Vec<Value>,
-    pub events: Vec<Event>,
-    /// Comments that mention `leaklint-` (suppression directives), in source order.
-    pub directive_comments: Vec<Comment>,
-    /// Calls the rules look at (timers, factories, memoisers, subscriptions,
-    /// hooks), in source order.
-    pub calls: Vec<Call>,
-    /// Assignments to undeclared identifiers (implicit globals in sloppy code).
-    pub implicit_globals: Vec<ImplicitGlobal>,
-    /// The file is an ES module or starts with `"use strict"`.
-    pub strict: bool,
-    /// Modules the file imports or requires, sorted, without duplicates.
-    pub imported_modules: Vec<String>,
-    /// `catch`/`finally` clauses and promise `.catch`/`.then(_, f)`/`.finally` callbacks, in the order
-    /// the walk meets them (in a chain, the outer call first).
-    pub outcomes: Vec<Outcome>,
-    /// Indexes of `events` grouped by the value they touch, in event order.
-    /// Rules ask for a value's events often; scanning every event each time
-    /// was quadratic in big files.
-    pub(crate) events_by_value: crate::grouped::Grouped,
 }
 
 /// Code that runs only when something fails, or whatever happens: a `try`
@@ -366,6 +461,23 @@ pub struct ImplicitGlobal {
     pub span: Span,
     pub func: FunctionId,
     pub name: Name,
+    /// The name is a global every JavaScript environment already has (`Promise`,
+    /// `console`): assigning it replaces that global rather than creating one.
+    pub builtin: bool,
+}
+
+/// What a call's callee turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callee {
+    /// A function of the package.
+    Local(FunctionId),
+    /// Something an npm package or Node built-in exports: `lodash.memoize` is
+    /// `{ module: "lodash", export: "memoize" }`; the module itself is `default`.
+    Package(Import),
+    /// A global (`setInterval`, `window.setInterval`): its name.
+    Global(Name),
+    /// Something we cannot see.
+    Unknown,
 }
 
 /// A call (or `new`) the rules look at.
@@ -376,15 +488,20 @@ pub struct Call {
     pub callee_span: Span,
     /// The function whose body makes the call.
     pub func: FunctionId,
-    /// The callee as written, whitespace removed: `setInterval`, `ajv.compile`, `_.memoize`.
+    /// The callee as written, whitespace removed: `setInterval`, `ajv.compile`, `(0,_lodash.default)`.
     pub callee: Name,
-    /// The callee's last name: `compile` for `ajv.compile`.
+    /// The callee's last name: `compile` for `ajv.compile`; for a package export, the export's name.
     pub name: Name,
-    /// Where the callee comes from when its root is an import or `require`.
+    /// What the callee is, by value flow (through aliases, `require` and compiled interop).
+    pub target: Callee,
+    /// Where the callee comes from when it is an npm package or Node built-in.
     pub import: Option<Import>,
     pub is_new: bool,
     /// What happens to the result.
     pub result: ResultUse,
+    /// The value the call returns when the callee is not a function of the
+    /// package (a timer id, a client): one per call in the code.
+    pub result_value: Option<ValueId>,
     pub args: Vec<Arg>,
     /// Inside an `if`, `?:`, `&&`/`||` branch: it may not run every time.
     pub conditional: bool,
@@ -428,8 +545,8 @@ pub enum Arg {
     Function(FunctionId),
     /// An object literal, with its static keys and whether it spreads another object.
     Object { keys: Vec<Name>, spread: bool },
-    /// A variable or member path (`tick`, `this.onClose`, `opts.name`).
-    Path(Name),
+    /// A variable or member path (`tick`, `this.onClose`, `opts.name`), with the values it may hold.
+    Path { text: Name, values: Values },
     /// A string, number or other literal, or a template without expressions.
     Literal,
     /// A string built at run time (template with expressions, concatenation).
@@ -449,7 +566,43 @@ pub struct Comment {
     pub block: bool,
 }
 
-impl FileModel {
+/// One file of a package.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub path: PathBuf,
+    /// The file is an ES module, TypeScript, or starts with `"use strict"`.
+    pub strict: bool,
+    /// Comments that mention `leaklint-` (suppression directives), in source order.
+    pub directive_comments: Vec<Comment>,
+    /// Modules the file imports or requires, sorted, without duplicates.
+    pub imported_modules: Vec<String>,
+    /// The file's module top level.
+    pub module_function: FunctionId,
+    /// A test, fixture or mock file: its resets and removals are not evidence about the code it tests.
+    pub is_test: bool,
+    pub(crate) functions: Range<u32>,
+    pub(crate) events: Range<u32>,
+    pub(crate) calls: Range<u32>,
+    pub(crate) outcomes: Range<u32>,
+    pub(crate) implicit_globals: Range<u32>,
+}
+
+/// Everything the rules know about the files checked together.
+#[derive(Debug, Clone, Default)]
+pub struct Package {
+    pub files: Vec<FileInfo>,
+    pub functions: Vec<Function>,
+    pub values: Vec<Value>,
+    /// In file order, then source order within a file.
+    pub events: Vec<Event>,
+    pub calls: Vec<Call>,
+    pub outcomes: Vec<Outcome>,
+    pub implicit_globals: Vec<ImplicitGlobal>,
+    /// Indexes of `events` grouped by the value they touch, in event order.
+    pub(crate) events_by_value: crate::grouped::Grouped,
+}
+
+impl Package {
     pub fn function(&self, id: FunctionId) -> &Function {
         &self.functions[id.0 as usize]
     }
@@ -458,15 +611,23 @@ impl FileModel {
         &self.values[id.0 as usize]
     }
 
-    /// Events that touch `target` (writes, removals, reassignments, iteration, bounds), in order.
-    pub fn events_on(&self, target: ValueId) -> impl Iterator<Item = &Event> {
-        self.events_by_value.get(target.0 as usize).iter().map(|&i| &self.events[i as usize])
+    pub fn event(&self, id: EventId) -> &Event {
+        &self.events[id.0 as usize]
     }
 
-    /// Build the index behind `events_on`; call again after changing `events` or `values`.
-    pub fn index_events(&mut self) {
-        let targets = self.events.iter().enumerate().filter_map(|(i, e)| Some((e.kind.target()?.0 as usize, i as u32)));
-        self.events_by_value = crate::grouped::Grouped::new(self.values.len(), targets);
+    pub fn file(&self, id: FileId) -> &FileInfo {
+        &self.files[id.0 as usize]
+    }
+
+    /// The view of one file.
+    pub fn file_model(&self, file: FileId) -> FileModel<'_> {
+        FileModel { package: self, file }
+    }
+
+    /// Events anywhere in the package that touch `target` (writes, removals,
+    /// reassignments, iteration, bounds, clears), in order.
+    pub fn events_on(&self, target: ValueId) -> impl Iterator<Item = &Event> {
+        self.events_by_value.get(target.0 as usize).iter().map(|&i| &self.events[i as usize])
     }
 
     /// True when some code removes entries from `target`, replaces it, or checks its size.
@@ -478,5 +639,179 @@ impl FileModel {
 
     pub fn is_iterated(&self, target: ValueId) -> bool {
         self.events_on(target).any(|e| matches!(e.kind, EventKind::Iterate { .. }))
+    }
+
+    /// Why `func` has its lifetime, for messages: "called from `follow` (watch.js),
+    /// `(req, res)` request handler". Rendered on demand: most never appear in a finding.
+    pub fn lifetime_reason(&self, func: FunctionId, from_file: FileId) -> String {
+        let mut out = String::new();
+        let mut at = func;
+        // Chains are short in practice; the bound guards against a cycle in the evidence.
+        for _ in 0..6 {
+            let f = self.function(at);
+            match &f.why {
+                Why::TopLevel => {
+                    if out.is_empty() {
+                        out.push_str("module top level");
+                    }
+                    return trim_chain(out);
+                }
+                Why::Fixed(text) => {
+                    out.push_str(text);
+                    return out;
+                }
+                Why::CalledFrom { caller, site } => {
+                    let c = self.function(*caller);
+                    let name = c.name.as_deref().unwrap_or("an anonymous function");
+                    let name = if c.kind == FunctionKind::Module { "the module top level" } else { name };
+                    if c.kind == FunctionKind::Module {
+                        out.push_str(&format!("called from {name}"));
+                    } else {
+                        out.push_str(&format!("called from `{name}`"));
+                    }
+                    if site.file != from_file {
+                        out.push_str(&format!(" in {}", self.display_name(site.file)));
+                    }
+                    if c.lifetime == Lifetime::Startup {
+                        return out;
+                    }
+                    out.push_str(", ");
+                    at = *caller;
+                }
+            }
+        }
+        trim_chain(out)
+    }
+
+    /// The file's name for messages (its last path component).
+    pub fn display_name(&self, file: FileId) -> String {
+        let path = &self.file(file).path;
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    }
+
+    /// When the lifetime of `func` rests on an assumption rather than a proven
+    /// chain: the assumption, for messages.
+    pub fn assumption(&self, func: FunctionId) -> Option<String> {
+        let f = self.function(func);
+        if f.proven || !f.lifetime.runs_repeatedly() {
+            return None;
+        }
+        Some(format!(
+            "how often this runs depends on code outside what was checked ({})",
+            self.lifetime_reason(func, f.file)
+        ))
+    }
+}
+
+fn trim_chain(mut s: String) -> String {
+    while s.ends_with(", ") {
+        s.truncate(s.len() - 2);
+    }
+    s
+}
+
+/// What the rules see for one file: its own functions, events and calls, and
+/// package-wide answers about the values they touch.
+#[derive(Debug, Clone, Copy)]
+pub struct FileModel<'p> {
+    pub package: &'p Package,
+    pub file: FileId,
+}
+
+impl<'p> FileModel<'p> {
+    fn info(&self) -> &'p FileInfo {
+        self.package.file(self.file)
+    }
+
+    pub fn path(&self) -> &'p Path {
+        &self.info().path
+    }
+
+    /// This file's functions, its module top level first.
+    pub fn functions(&self) -> &'p [Function] {
+        let r = &self.info().functions;
+        &self.package.functions[r.start as usize..r.end as usize]
+    }
+
+    /// This file's events, in source order.
+    pub fn events(&self) -> &'p [Event] {
+        let r = &self.info().events;
+        &self.package.events[r.start as usize..r.end as usize]
+    }
+
+    /// This file's calls the rules look at, in source order.
+    pub fn calls(&self) -> &'p [Call] {
+        let r = &self.info().calls;
+        &self.package.calls[r.start as usize..r.end as usize]
+    }
+
+    pub fn outcomes(&self) -> &'p [Outcome] {
+        let r = &self.info().outcomes;
+        &self.package.outcomes[r.start as usize..r.end as usize]
+    }
+
+    pub fn implicit_globals(&self) -> &'p [ImplicitGlobal] {
+        let r = &self.info().implicit_globals;
+        &self.package.implicit_globals[r.start as usize..r.end as usize]
+    }
+
+    pub fn strict(&self) -> bool {
+        self.info().strict
+    }
+
+    pub fn directive_comments(&self) -> &'p [Comment] {
+        &self.info().directive_comments
+    }
+
+    pub fn imported_modules(&self) -> &'p [String] {
+        &self.info().imported_modules
+    }
+
+    pub fn module_function(&self) -> FunctionId {
+        self.info().module_function
+    }
+
+    pub fn function(&self, id: FunctionId) -> &'p Function {
+        self.package.function(id)
+    }
+
+    pub fn value(&self, id: ValueId) -> &'p Value {
+        self.package.value(id)
+    }
+
+    pub fn event(&self, id: EventId) -> &'p Event {
+        self.package.event(id)
+    }
+
+    /// Is `id` a function of this file?
+    pub fn is_local(&self, id: FunctionId) -> bool {
+        self.info().functions.contains(&id.0)
+    }
+
+    /// Events anywhere in the package that touch `target`.
+    pub fn events_on(&self, target: ValueId) -> impl Iterator<Item = &'p Event> + 'p {
+        self.package.events_on(target)
+    }
+
+    pub fn is_drained_or_bounded(&self, target: ValueId) -> bool {
+        self.package.is_drained_or_bounded(target)
+    }
+
+    pub fn is_iterated(&self, target: ValueId) -> bool {
+        self.package.is_iterated(target)
+    }
+
+    /// Why `func` has its lifetime, with files other than this one named.
+    pub fn lifetime_reason(&self, func: FunctionId) -> String {
+        self.package.lifetime_reason(func, self.file)
+    }
+
+    pub fn assumption(&self, func: FunctionId) -> Option<String> {
+        self.package.assumption(func)
+    }
+
+    /// The site as a span in this file, when it is in this file.
+    pub fn local_span(&self, site: Option<Site>) -> Option<Span> {
+        site.filter(|s| s.file == self.file).map(|s| s.span)
     }
 }

@@ -48,7 +48,7 @@ pub trait Rule: Send + Sync {
 
 /// What a rule gets for one file: the model, the source, and a sink for findings.
 pub struct RuleContext<'a> {
-    pub model: &'a FileModel,
+    pub model: FileModel<'a>,
     pub source: &'a str,
     /// Project options from the configuration.
     pub options: &'a Options,
@@ -59,7 +59,7 @@ pub struct RuleContext<'a> {
 
 impl<'a> RuleContext<'a> {
     pub fn new(
-        model: &'a FileModel,
+        model: FileModel<'a>,
         source: &'a str,
         rule: &'static RuleMeta,
         severity: Severity,
@@ -73,15 +73,24 @@ impl<'a> RuleContext<'a> {
         span.text(self.source)
     }
 
+    /// Report a finding. One that rests on an assumption (`Finding::assumption`)
+    /// is at most a warning, and its help says what it assumes.
     pub fn report(&mut self, finding: Finding) {
+        let (severity, help) = match &finding.assumption {
+            Some(assumed) => (
+                self.severity.min(Severity::Warning),
+                format!("{} This rests on an assumption: {assumed}.", finding.help),
+            ),
+            None => (self.severity, finding.help),
+        };
         self.diagnostics.push(Diagnostic {
             rule: self.rule.id,
-            severity: self.severity,
+            severity,
             message: finding.message,
             span: finding.span,
             label: finding.label,
             related: finding.related,
-            help: finding.help,
+            help,
             fixes: finding.fixes,
             subject: finding.subject,
         });
@@ -103,4 +112,7 @@ pub struct Finding {
     pub fixes: Vec<Fix>,
     /// Name of the long-lived thing that grows or holds the leak (see [`Diagnostic::subject`]).
     pub subject: Option<String>,
+    /// What the finding assumes when its chain is not proven (a library's exported
+    /// function, called by code we cannot see): it is then reported as a warning.
+    pub assumption: Option<String>,
 }

@@ -12,7 +12,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
-use crate::model::{Comment, FileModel};
+use crate::model::Comment;
 use crate::span::{LineIndex, Span};
 use crate::{ActiveRule, Options};
 
@@ -75,13 +75,13 @@ type Entry = (usize, Option<usize>);
 /// Drop the diagnostics that directives suppress; add diagnostics for
 /// invalid directives and, when asked, for unused ones.
 pub(crate) fn apply_directives(
-    model: &FileModel,
+    directive_comments: &[Comment],
     source: &str,
     rules: &[ActiveRule<'_>],
     options: &Options,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if model.directive_comments.is_empty() {
+    if directive_comments.is_empty() {
         return;
     }
     let lines = LineIndex::new(source);
@@ -96,7 +96,7 @@ pub(crate) fn apply_directives(
 
     let mut problems = Vec::new();
     let mut directives = Vec::new();
-    for comment in &model.directive_comments {
+    for comment in directive_comments {
         let Some(parsed) = parse_directive(source, comment) else { continue };
         let (mut directive, names) = parsed;
         let is_line_kind = matches!(directive.kind, Kind::DisableLine | Kind::DisableNextLine);

@@ -2,18 +2,22 @@
 
 use std::path::Path;
 
-use leaklint_core::build_model;
-use leaklint_core::model::{Derivation, EventKind, FileModel, Lifetime, Longevity, OutcomeKind};
+use leaklint_core::model::{Derivation, EventKind, Lifetime, Longevity, OutcomeKind};
+use leaklint_core::{FileId, FileModel, Package, build_model};
 
-fn model(file: &str, source: &str) -> FileModel {
+fn model(file: &str, source: &str) -> Package {
     build_model(Path::new(file), source).expect("parses")
 }
 
+fn view(package: &Package) -> FileModel<'_> {
+    package.file_model(FileId(0))
+}
+
 /// Lifetime of the innermost function containing `marker`.
-fn lifetime_at(source: &str, model: &FileModel, marker: &str) -> Lifetime {
+fn lifetime_at(source: &str, package: &Package, marker: &str) -> Lifetime {
     let offset = source.find(marker).unwrap_or_else(|| panic!("marker {marker:?} not in source")) as u32;
-    model
-        .functions
+    view(package)
+        .functions()
         .iter()
         .filter(|f| f.span.start <= offset && offset < f.span.end)
         .max_by_key(|f| f.span.start)
@@ -68,9 +72,14 @@ fn start_up_code_runs_once() {
 
 #[test]
 fn instances_and_exports_repeat() {
-    assert_lifetime("a.js", "class A { constructor() { MARK(); } }", Lifetime::PerInstance);
-    assert_lifetime("a.js", "class A { run() { MARK(); } }", Lifetime::PerInstance);
-    assert_lifetime("a.js", "function A() {}\nA.prototype.run = function () { MARK(); };", Lifetime::PerInstance);
+    // Classes whose users are outside the checked code: once per instance, by assumption.
+    assert_lifetime("a.js", "module.exports = class A { constructor() { MARK(); } }", Lifetime::PerInstance);
+    assert_lifetime("a.js", "module.exports = class A { run() { MARK(); } }", Lifetime::PerInstance);
+    assert_lifetime(
+        "a.js",
+        "function A() {}\nA.prototype.run = function () { MARK(); };\nmodule.exports = A;",
+        Lifetime::PerInstance,
+    );
     assert_lifetime("a.js", "exports.save = function (task) { MARK(); };", Lifetime::Repeatable);
     assert_lifetime("a.ts", "export function save(task: string) { MARK(); }", Lifetime::Repeatable);
     assert_lifetime("a.js", "setInterval(() => { MARK(); }, 10);", Lifetime::Repeatable);
@@ -89,7 +98,17 @@ fn longevity_of_values() {
         module.exports = make;
     ";
     let m = model("a.js", source);
-    let longevity = |name: &str| m.values.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("{name}")).longevity;
+    // The longevity of what each write writes to, by the collection as written.
+    let longevity = |name: &str| {
+        view(&m)
+            .events()
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::Write { path, longevity, .. } if path == name => Some(*longevity),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no write to {name}"))
+    };
     assert_eq!(longevity("sessions"), Some(Longevity::ModuleScope));
     assert_eq!(longevity("local"), Some(Longevity::Captured));
     assert_eq!(longevity("global.seen"), Some(Longevity::Global));
@@ -106,8 +125,8 @@ fn emitters_passed_into_helpers_keep_their_longevity() {
         };
     ";
     let m = model("a.js", source);
-    let add = m
-        .events
+    let add = view(&m)
+        .events()
         .iter()
         .find_map(|e| match &e.kind {
             EventKind::ListenerAdd { emitter, .. } => Some((emitter.longevity, m.function(e.func).lifetime)),
@@ -131,7 +150,7 @@ fn configured_registrars_and_emitters() {
     let source = "
 const { registerHandler } = require('./framework');
 registerHandler(function onOrder(ctx) {
-  ctx.app.bus.on('price', (p) => ctx.send(p)); // MARK
+  ctx.bus.on('price', (p) => ctx.send(p)); // MARK
 });
 ";
     let plain = model("a.js", source);
@@ -139,13 +158,14 @@ registerHandler(function onOrder(ctx) {
 
     let options = leaklint_core::Options {
         request_registrars: vec!["registerHandler".into()],
-        long_lived_emitters: vec!["ctx.app.bus".into()],
+        long_lived_emitters: vec!["ctx.bus".into()],
         ..Default::default()
     };
     let configured = leaklint_core::build_model_with(Path::new("a.js"), source, &options).expect("parses");
     let handler = configured.functions.iter().find(|f| f.name.as_deref() == Some("onOrder")).expect("handler");
     assert_eq!(handler.lifetime, Lifetime::PerRequest);
-    assert!(handler.lifetime_reason.contains("registerHandler"), "{}", handler.lifetime_reason);
+    let reason = view(&configured).lifetime_reason(handler.id);
+    assert!(reason.contains("registerHandler"), "{reason}");
     let longevity = configured.events.iter().find_map(|e| match &e.kind {
         EventKind::ListenerAdd { emitter, .. } => emitter.longevity,
         _ => None,
@@ -166,8 +186,8 @@ async function f() {
 }
 ";
     let m = model("a.js", source);
-    let kinds: Vec<(&str, String)> = m
-        .outcomes
+    let kinds: Vec<(&str, String)> = view(&m)
+        .outcomes()
         .iter()
         .map(|o| {
             let kind = match o.kind {
@@ -191,8 +211,9 @@ async function f() {
             ("catch", "catch (e) { fail(e); }".to_string()),
             ("finally", "{ done(); }".to_string()),
             ("rejection", "onError".to_string()),
-            ("finally", "cleanup".to_string()),
+            // A chain in the order its calls run: `.catch` before the `.finally` on its result.
             ("rejection", "(e) => fail(e)".to_string()),
+            ("finally", "cleanup".to_string()),
         ]
     );
 }
@@ -213,14 +234,17 @@ exports.h = (req, res) => {
 };
 ";
     let m = model("a.js", source);
-    let derived: Vec<(String, Option<Derivation>)> = m
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Reassign { target, derived } => Some((m.value(*target).name.to_string(), derived.clone())),
-            _ => None,
-        })
-        .collect();
+    // One entry per assignment: the event is repeated for each value the variable held.
+    let mut derived: Vec<(String, Option<Derivation>)> = Vec::new();
+    let mut last = None;
+    for e in view(&m).events() {
+        if let EventKind::Reassign { path, derived: d, .. } = &e.kind
+            && last != Some(e.span)
+        {
+            last = Some(e.span);
+            derived.push((path.to_string(), d.clone()));
+        }
+    }
     assert_eq!(
         derived,
         [
@@ -229,9 +253,13 @@ exports.h = (req, res) => {
             ("list".to_string(), Some(Derivation::ArraySpread)),
             ("state".to_string(), Some(Derivation::ObjectSpread { dynamic_key: true })),
             ("state".to_string(), Some(Derivation::ObjectSpread { dynamic_key: false })),
+            ("other".to_string(), None),
             ("list".to_string(), None),
         ]
     );
-    let log = m.values.iter().find(|v| v.name == "log").expect("tracked");
-    assert_eq!(log.longevity, Some(Longevity::ModuleScope));
+    let log = view(&m).events().iter().find_map(|e| match &e.kind {
+        EventKind::Reassign { path, longevity, .. } if path == "log" => Some(*longevity),
+        _ => None,
+    });
+    assert_eq!(log, Some(Some(Longevity::ModuleScope)));
 }

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use leaklint_core::Span;
-use leaklint_core::model::{Arg, EventKind, FileModel, FunctionId, FunctionKind, Handler, OutcomeKind};
+use leaklint_core::model::{Arg, EventKind, FunctionId, FunctionKind, Handler, Origin, OutcomeKind, ValueId};
+use leaklint_core::{FileModel, Span};
 
 use crate::no_uncleared_timer::timer_kind;
 
@@ -62,7 +62,7 @@ impl FailurePath {
 
 /// The file's functions by name, to follow calls written by name.
 pub(crate) struct FunctionNames<'m> {
-    model: &'m FileModel,
+    model: FileModel<'m>,
     by_name: HashMap<&'m str, Vec<FunctionId>>,
 }
 
@@ -78,9 +78,9 @@ enum Receiver {
 }
 
 impl<'m> FunctionNames<'m> {
-    pub(crate) fn new(model: &'m FileModel) -> Self {
+    pub(crate) fn new(model: FileModel<'m>) -> Self {
         let mut by_name: HashMap<&str, Vec<FunctionId>> = HashMap::new();
-        for f in &model.functions {
+        for f in model.functions() {
             if let Some(name) = f.name.as_deref() {
                 by_name.entry(name).or_default().push(f.id);
             }
@@ -88,8 +88,21 @@ impl<'m> FunctionNames<'m> {
         Self { model, by_name }
     }
 
-    pub(crate) fn model(&self) -> &'m FileModel {
+    pub(crate) fn model(&self) -> FileModel<'m> {
         self.model
+    }
+
+    /// The function of this file a value is, if it is one.
+    pub(crate) fn function_of_value(&self, v: ValueId) -> Option<FunctionId> {
+        match self.model.value(v).origin {
+            Origin::Function(f) if self.model.is_local(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The function of this file a handler or argument may be: by value, else by name.
+    pub(crate) fn function_of(&self, values: &[ValueId], text: &str, near: FunctionId) -> Option<FunctionId> {
+        values.iter().find_map(|v| self.function_of_value(*v)).or_else(|| self.resolve(text, near))
     }
 
     fn named(&self, name: &str) -> &[FunctionId] {
@@ -186,15 +199,15 @@ fn called_names(text: &str) -> impl Iterator<Item = (&str, Receiver)> {
 }
 
 /// Every failure path in the file, in source order.
-pub(crate) fn failure_paths(model: &FileModel, source: &str, names: &FunctionNames<'_>) -> Vec<FailurePath> {
+pub(crate) fn failure_paths(model: FileModel<'_>, source: &str, names: &FunctionNames<'_>) -> Vec<FailurePath> {
     let mut paths = Vec::new();
-    for call in &model.calls {
+    for call in model.calls() {
         if timer_kind(call) != Some("setTimeout") {
             continue;
         }
         let body = match call.args.first() {
             Some(Arg::Function(f)) => model.function(*f).span,
-            Some(Arg::Path(name)) => match names.resolve(name, call.func) {
+            Some(Arg::Path { text, values }) => match names.function_of(values, text, call.func) {
                 Some(f) => model.function(f).span,
                 None => continue,
             },
@@ -208,7 +221,7 @@ pub(crate) fn failure_paths(model: &FileModel, source: &str, names: &FunctionNam
             what: "the `setTimeout` callback".into(),
         });
     }
-    for outcome in &model.outcomes {
+    for outcome in model.outcomes() {
         let (kind, what) = match outcome.kind {
             OutcomeKind::Catch { try_block } => (FailureKind::Catch { try_block }, "the `catch` clause"),
             OutcomeKind::Rejection { receiver } => (FailureKind::Rejection { receiver }, "the rejection callback"),
@@ -222,7 +235,7 @@ pub(crate) fn failure_paths(model: &FileModel, source: &str, names: &FunctionNam
             what: what.into(),
         });
     }
-    for e in &model.events {
+    for e in model.events() {
         let EventKind::ListenerAdd { event: Some(name), handler, method, emitter, .. } = &e.kind else { continue };
         if !FAILURE_EVENTS.contains(&name.as_str()) {
             continue;
@@ -240,13 +253,13 @@ pub(crate) fn failure_paths(model: &FileModel, source: &str, names: &FunctionNam
 }
 
 /// Spans of code that runs whatever happens: `finally` clauses and callbacks, and `'close'` listeners.
-pub(crate) fn always_paths(model: &FileModel, source: &str, names: &FunctionNames<'_>) -> Vec<Span> {
+pub(crate) fn always_paths(model: FileModel<'_>, source: &str, names: &FunctionNames<'_>) -> Vec<Span> {
     let finally = model
-        .outcomes
+        .outcomes()
         .iter()
         .filter(|o| o.kind == OutcomeKind::Finally)
         .map(|o| callback_body(model, source, names, o.span, o.func));
-    let close = model.events.iter().filter_map(|e| match &e.kind {
+    let close = model.events().iter().filter_map(|e| match &e.kind {
         EventKind::ListenerAdd { event: Some(name), handler, .. } if ALWAYS_EVENTS.contains(&name.as_str()) => {
             Some(handler_body(model, names, handler, e.span, e.func))
         }
@@ -256,15 +269,21 @@ pub(crate) fn always_paths(model: &FileModel, source: &str, names: &FunctionName
 }
 
 /// The code a listener runs: the call (which holds an inline handler), or the function it names.
-fn handler_body(model: &FileModel, names: &FunctionNames<'_>, handler: &Handler, call: Span, at: FunctionId) -> Span {
-    match handler {
-        Handler::Named(n) => names.resolve(n, at).map_or(call, |f| model.function(f).span),
-        Handler::Inline => call,
+fn handler_body(
+    model: FileModel<'_>,
+    names: &FunctionNames<'_>,
+    handler: &Handler,
+    call: Span,
+    at: FunctionId,
+) -> Span {
+    if handler.inline {
+        return call;
     }
+    names.function_of(&handler.values, &handler.text, at).map_or(call, |f| model.function(f).span)
 }
 
 /// The code a callback argument runs: itself when inline, the function it names when local.
-fn callback_body(model: &FileModel, source: &str, names: &FunctionNames<'_>, at: Span, near: FunctionId) -> Span {
+fn callback_body(model: FileModel<'_>, source: &str, names: &FunctionNames<'_>, at: Span, near: FunctionId) -> Span {
     let text = at.text(source);
     match is_name(text).then(|| names.resolve(text, near)).flatten() {
         Some(f) => model.function(f).span,
@@ -305,8 +324,7 @@ pub(crate) fn reaches_any(
 }
 
 /// Are `a` and `b` the same function, or is one nested in the other (below the module top level)?
-pub(crate) fn related(model: &FileModel, a: FunctionId, b: FunctionId) -> bool {
-    a != FunctionId::MODULE
-        && b != FunctionId::MODULE
-        && (crate::is_within(model, a, b) || crate::is_within(model, b, a))
+pub(crate) fn related(model: FileModel<'_>, a: FunctionId, b: FunctionId) -> bool {
+    let module = model.module_function();
+    a != module && b != module && (crate::is_within(model, a, b) || crate::is_within(model, b, a))
 }

@@ -15,8 +15,9 @@ mod no_unbounded_memoize;
 mod no_uncleared_timer;
 mod no_unreleased_registry;
 
+use leaklint_core::FileModel;
 use leaklint_core::Rule;
-use leaklint_core::model::{Arg, Event, EventKind, FileModel, Function, FunctionId, Lifetime};
+use leaklint_core::model::{Arg, Event, Function, FunctionId, Lifetime, ValueId};
 
 pub use factories::{FACTORIES, Factory};
 pub use no_accidental_global::NoAccidentalGlobal;
@@ -57,24 +58,16 @@ pub fn find_rule(id: &str) -> Option<&'static dyn Rule> {
 }
 
 /// "once per request (`(req, res)` request handler)": how often `func` runs, for messages.
-fn how_often(func: &Function) -> String {
+fn how_often(model: FileModel<'_>, func: &Function) -> String {
     match func.lifetime {
         Lifetime::Startup => "once at start-up".to_string(),
-        l => format!("{} ({})", l.describe(), func.lifetime_reason),
+        l => format!("{} ({})", l.describe(), model.lifetime_reason(func.id)),
     }
 }
 
 /// The function an event happens in.
-fn function_of<'m>(model: &'m FileModel, event: &Event) -> &'m Function {
+fn function_of<'m>(model: FileModel<'m>, event: &Event) -> &'m Function {
     model.function(event.func)
-}
-
-/// The collection a write event adds to.
-fn write_target(event: &Event) -> Option<leaklint_core::model::ValueId> {
-    match &event.kind {
-        EventKind::Write { target, .. } => Some(*target),
-        _ => None,
-    }
 }
 
 /// The first line of `span`: enough to point at a function without quoting its whole body.
@@ -87,14 +80,19 @@ fn head(source: &str, span: leaklint_core::Span) -> leaklint_core::Span {
 }
 
 /// "this runs once per request" at the per-request entry point of `func`, when
-/// the entry is somewhere other than the flagged code at `at`.
-fn entry_label(source: &str, func: &Function, at: leaklint_core::Span) -> Option<leaklint_core::Label> {
-    let entry = func.entry_span.filter(|s| !s.contains(at))?;
+/// the entry is in this file and somewhere other than the flagged code at `at`.
+fn entry_label(
+    model: FileModel<'_>,
+    source: &str,
+    func: &Function,
+    at: leaklint_core::Span,
+) -> Option<leaklint_core::Label> {
+    let entry = model.local_span(func.entry).filter(|s| !s.contains(at))?;
     Some(leaklint_core::Label { span: head(source, entry), message: format!("this runs {}", func.lifetime.describe()) })
 }
 
 /// Is `func` `ancestor` or nested inside it?
-pub(crate) fn is_within(model: &FileModel, func: FunctionId, ancestor: FunctionId) -> bool {
+pub(crate) fn is_within(model: FileModel<'_>, func: FunctionId, ancestor: FunctionId) -> bool {
     let mut at = Some(func);
     while let Some(f) = at {
         if f == ancestor {
@@ -124,7 +122,7 @@ const LIFECYCLE_NAMES: &[&str] = &[
 const MOUNT_HOOKS: &[&str] = &["useEffect", "useLayoutEffect", "onMounted"];
 
 /// Is `func` (or a function it is nested in) a component lifecycle method or an effect callback?
-fn in_component_lifecycle(model: &FileModel, func: FunctionId) -> bool {
+fn in_component_lifecycle(model: FileModel<'_>, func: FunctionId) -> bool {
     let mut at = Some(func);
     while let Some(f) = at {
         let function = model.function(f);
@@ -133,8 +131,13 @@ fn in_component_lifecycle(model: &FileModel, func: FunctionId) -> bool {
         }
         at = function.parent;
     }
-    model.calls.iter().any(|c| {
+    model.calls().iter().any(|c| {
         MOUNT_HOOKS.contains(&c.name.as_str())
             && matches!(c.args.first(), Some(Arg::Function(effect)) if is_within(model, func, *effect))
     })
+}
+
+/// Do two value sets share a value?
+pub(crate) fn shares(a: &[ValueId], b: &[ValueId]) -> bool {
+    a.iter().any(|v| b.contains(v))
 }

@@ -29,7 +29,7 @@ impl Rule for NoAccidentalGlobal {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
-        for global in &model.implicit_globals {
+        for global in model.implicit_globals() {
             let func = model.function(global.func);
             if let Some((object, _)) = global.name.split_once('.') {
                 // `window.x = v` per request or per instance: shared by all, kept forever.
@@ -44,19 +44,21 @@ impl Rule for NoAccidentalGlobal {
                 }
                 ctx.report(Finding {
                     span: global.span,
-                    message: format!("`{}` is written {}; the global keeps the value alive for the life of the process", global.name, how_often(func)),
+                    message: format!("`{}` is written {}; the global keeps the value alive for the life of the process", global.name, how_often(model, func)),
                     label: format!("stored on `{object}`"),
                     related: Vec::new(),
                     help: "A global is shared by every request and instance and never collected. Keep the value in the object or request it belongs to.".into(),
                     fixes: Vec::new(),
                     subject: Some(global.name.to_string()),
+                    assumption: model.assumption(func.id),
                 });
                 continue;
             }
             // Undeclared assignments only create globals in sloppy-mode code, and
             // at the top level of a script they are usually meant.
-            if model.strict
-                || global.func == leaklint_core::model::FunctionId::MODULE
+            if func.strict
+                || global.builtin
+                || global.func == model.module_function()
                 || INTENDED.contains(&global.name.as_str())
             {
                 continue;
@@ -73,6 +75,7 @@ impl Rule for NoAccidentalGlobal {
                     edits: vec![Edit { span: leaklint_core::Span::new(global.span.start, global.span.start), replacement: "let ".into() }],
                 }],
                 subject: Some(global.name.to_string()),
+                assumption: None,
             });
         }
     }
@@ -92,7 +95,7 @@ fn assigned_identifier(source: &str, target_end: u32) -> Option<&str> {
 }
 
 /// Is `name` a parameter of `func` or of a per-request function around it?
-fn request_scoped(model: &leaklint_core::FileModel, func: leaklint_core::model::FunctionId, name: &str) -> bool {
+fn request_scoped(model: leaklint_core::FileModel<'_>, func: leaklint_core::model::FunctionId, name: &str) -> bool {
     let mut at = Some(func);
     while let Some(f) = at {
         let function = model.function(f);

@@ -2,8 +2,8 @@
 //! mount (listeners, intervals, observers, subscriptions) and never undo it
 //! when they unmount.
 
-use leaklint_core::model::{Arg, EventKind, FileModel, FunctionId, Handler, ResultUse};
-use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
+use leaklint_core::model::{Arg, Call, EventId, EventKind, FunctionId, ResultUse};
+use leaklint_core::{FileModel, Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
 
 use crate::no_uncleared_timer::{is_cleared, timer_kind};
 use crate::{is_within, last_segment};
@@ -31,24 +31,24 @@ const CLASS_LIFECYCLES: &[(&str, &[&str])] = &[
 const SSR_PER_REQUEST: &[&str] = &["componentWillMount", "UNSAFE_componentWillMount"];
 
 /// One subscription made while mounting.
-struct Subscription {
+struct Subscription<'m> {
     span: Span,
     what: String,
-    /// The emitter and handler for a listener, the stored id for a timer.
-    undo_key: Undo,
+    /// What undoes it: the removals that match a listener, the timer's call, the subscription's target.
+    undo_key: Undo<'m>,
 }
 
-enum Undo {
-    Listener { emitter: String, handler: Option<String> },
-    Timer(Option<String>),
+enum Undo<'m> {
+    Listener { removed_by: &'m [EventId] },
+    Timer(&'m Call),
     Subscribe(Option<String>),
 }
 
 /// Subscriptions made in `func` or in functions nested in it.
-fn subscriptions(model: &FileModel, func: FunctionId) -> Vec<Subscription> {
+fn subscriptions(model: FileModel<'_>, func: FunctionId) -> Vec<Subscription<'_>> {
     let mut out = Vec::new();
-    for e in &model.events {
-        if let EventKind::ListenerAdd { emitter, handler, auto_removed, result_used, method, .. } = &e.kind
+    for e in model.events() {
+        if let EventKind::ListenerAdd { emitter, auto_removed, result_used, method, removed_by, .. } = &e.kind
             && !auto_removed
             && !result_used
             && is_within(model, e.func, func)
@@ -58,17 +58,11 @@ fn subscriptions(model: &FileModel, func: FunctionId) -> Vec<Subscription> {
             out.push(Subscription {
                 span: e.span,
                 what: format!("`{}.{method}(...)`", emitter.path),
-                undo_key: Undo::Listener {
-                    emitter: emitter.path.to_string(),
-                    handler: match handler {
-                        Handler::Named(n) => Some(n.to_string()),
-                        Handler::Inline => None,
-                    },
-                },
+                undo_key: Undo::Listener { removed_by },
             });
         }
     }
-    for c in &model.calls {
+    for c in model.calls() {
         if !is_within(model, c.func, func) {
             continue;
         }
@@ -77,7 +71,7 @@ fn subscriptions(model: &FileModel, func: FunctionId) -> Vec<Subscription> {
             _ => None,
         };
         if timer_kind(c) == Some("setInterval") {
-            out.push(Subscription { span: c.span, what: "`setInterval(...)`".into(), undo_key: Undo::Timer(stored) });
+            out.push(Subscription { span: c.span, what: "`setInterval(...)`".into(), undo_key: Undo::Timer(c) });
         } else if c.name == "subscribe" || (c.name == "observe" && c.callee.contains('.')) {
             if matches!(c.result, ResultUse::Returned) {
                 continue;
@@ -93,24 +87,16 @@ fn subscriptions(model: &FileModel, func: FunctionId) -> Vec<Subscription> {
     out
 }
 
-/// Is `sub` undone somewhere in `cleanups` (or, for timers, anywhere in the file)?
-fn undone(model: &FileModel, sub: &Subscription, cleanups: &[FunctionId]) -> bool {
+/// Is `sub` undone somewhere in `cleanups` (or, for timers, anywhere)?
+fn undone(model: FileModel<'_>, sub: &Subscription<'_>, cleanups: &[FunctionId]) -> bool {
     let in_cleanup = |f: FunctionId| cleanups.iter().any(|c| is_within(model, f, *c));
     match &sub.undo_key {
-        Undo::Listener { emitter, handler } => model.events.iter().any(|e| match &e.kind {
-            EventKind::ListenerRemove { emitter_path, handler: removed, .. } if in_cleanup(e.func) => {
-                emitter_path == emitter
-                    && match (removed, handler) {
-                        (None, _) => true,
-                        (Some(Handler::Named(r)), Some(h)) => r == h,
-                        _ => false,
-                    }
-            }
-            _ => false,
+        Undo::Listener { removed_by } => removed_by.iter().any(|r| {
+            let removal = model.event(*r);
+            removal.file == model.file && in_cleanup(removal.func)
         }),
-        Undo::Timer(Some(stored)) => is_cleared(model, stored),
-        Undo::Timer(None) => false,
-        Undo::Subscribe(target) => model.calls.iter().any(|c| {
+        Undo::Timer(call) => is_cleared(model, call),
+        Undo::Subscribe(target) => model.calls().iter().any(|c| {
             in_cleanup(c.func)
                 && matches!(c.name.as_str(), "unsubscribe" | "disconnect" | "unobserve" | "dispose" | "complete")
                 && target.as_deref().is_none_or(|t| c.callee.contains(last_segment(t)))
@@ -126,7 +112,7 @@ impl Rule for NoComponentSubscriptionLeak {
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
         // React effects and Vue's `onMounted`: the cleanup is the returned function / `onUnmounted`.
-        for call in &model.calls {
+        for call in model.calls() {
             let hook = call.name.as_str();
             if !crate::MOUNT_HOOKS.contains(&hook) {
                 continue;
@@ -135,7 +121,7 @@ impl Rule for NoComponentSubscriptionLeak {
             let effect_fn = model.function(*effect);
             let cleanups: Vec<FunctionId> = if hook == "onMounted" {
                 model
-                    .calls
+                    .calls()
                     .iter()
                     .filter(|c| matches!(c.name.as_str(), "onUnmounted" | "onBeforeUnmount") && c.func == call.func)
                     .filter_map(|c| match c.args.first() {
@@ -172,11 +158,12 @@ impl Rule for NoComponentSubscriptionLeak {
                     help: format!("Every mount adds one more subscription that keeps the unmounted component (and its state) alive; {fix}."),
                     fixes: Vec::new(),
                     subject: None,
+                    assumption: None,
                 });
             }
         }
         // Class components and custom elements, including transpiled classes (`_createClass`).
-        for func in &model.functions {
+        for func in model.functions() {
             let Some(name) = func.name.as_deref() else { continue };
             if SSR_PER_REQUEST.contains(&name) {
                 for sub in subscriptions(model, func.id) {
@@ -189,6 +176,7 @@ impl Rule for NoComponentSubscriptionLeak {
                             help: "With server-side rendering `componentWillMount` runs per request and `componentWillUnmount` never does, so each render leaves a listener behind. Subscribe in `componentDidMount` (browser only) and unsubscribe in `componentWillUnmount`.".into(),
                             fixes: Vec::new(),
                             subject: None,
+                            assumption: None,
                         });
                     }
                 }
@@ -196,7 +184,7 @@ impl Rule for NoComponentSubscriptionLeak {
             }
             let Some((_, unmounts)) = CLASS_LIFECYCLES.iter().find(|(mount, _)| *mount == name) else { continue };
             let cleanups: Vec<FunctionId> = model
-                .functions
+                .functions()
                 .iter()
                 .filter(|f| f.name.as_deref().is_some_and(|n| unmounts.contains(&n)))
                 .map(|f| f.id)
@@ -214,6 +202,7 @@ impl Rule for NoComponentSubscriptionLeak {
                     help: format!("The subscription outlives the component and keeps it (and its state) reachable from the long-lived emitter. Undo it in `{unmount}` with the same function (bind it once, e.g. in the constructor)."),
                     fixes: Vec::new(),
                     subject: None,
+                    assumption: None,
                 });
             }
         }

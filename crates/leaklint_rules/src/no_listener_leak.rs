@@ -2,7 +2,8 @@
 //! runs per request or per instance, with no matching removal; and a `once`
 //! listener added per call that a timeout or error path strands (its event never comes).
 
-use leaklint_core::model::{Event, EventKind, FileModel, Function, Handler, Lifetime, Longevity};
+use leaklint_core::FileModel;
+use leaklint_core::model::{Event, EventKind, Function, Handler, Lifetime, Longevity};
 use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::failure::{FailureKind, FailurePath, FunctionNames, ends_operation, failure_paths, related};
@@ -19,26 +20,12 @@ static META: RuleMeta = RuleMeta {
     precision: Precision::High,
 };
 
-/// Is there a removal that can take this listener off again?
-fn has_matching_removal(model: &FileModel, emitter_path: &str, event: Option<&str>, handler: &Handler) -> bool {
-    model.events.iter().any(|e| match &e.kind {
-        EventKind::ListenerRemove { emitter_path: path, event: removed_event, handler: removed, .. } => match removed {
-            Some(Handler::Named(name)) => matches!(handler, Handler::Named(h) if h == name),
-            // A fresh function removes nothing.
-            Some(Handler::Inline) => false,
-            // `removeAllListeners()` / `removeAllListeners(event)` on the same emitter.
-            None => path == emitter_path && (removed_event.is_none() || removed_event.as_deref() == event),
-        },
-        _ => false,
-    })
-}
-
 /// Names of methods that end an object's life.
 const TEARDOWN_METHODS: &[&str] =
     &["destroy", "dispose", "close", "teardown", "unmount", "disconnect", "stop", "detach", "cleanup", "shutdown"];
 
-fn has_teardown(model: &FileModel) -> bool {
-    model.functions.iter().any(|f| f.name.as_deref().is_some_and(|n| TEARDOWN_METHODS.contains(&n)))
+fn has_teardown(model: FileModel<'_>) -> bool {
+    model.functions().iter().any(|f| f.name.as_deref().is_some_and(|n| TEARDOWN_METHODS.contains(&n)))
 }
 
 /// Events that fire once per request: a `once` listener for one is used up by
@@ -53,7 +40,7 @@ impl Rule for NoListenerLeak {
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
         let mut failures: Option<(FunctionNames<'_>, Vec<FailurePath>)> = None;
-        for event in &model.events {
+        for event in model.events() {
             let EventKind::ListenerAdd {
                 emitter,
                 event: name,
@@ -63,6 +50,7 @@ impl Rule for NoListenerLeak {
                 auto_removed,
                 guarded,
                 captures_request,
+                removed_by,
             } = &event.kind
             else {
                 continue;
@@ -70,8 +58,9 @@ impl Rule for NoListenerLeak {
             let Some(longevity) = emitter.longevity else { continue };
             let func = function_of(model, event);
             // Functions of unknown call rate (exported set-up functions) are often called once; only
-            // code the model knows repeats (per request, per instance) is reported.
-            let repeats = matches!(func.lifetime, Lifetime::PerRequest | Lifetime::PerInstance);
+            // code the model knows repeats (per request, per instance, a repeating callback) is reported.
+            let repeats = matches!(func.lifetime, Lifetime::PerRequest | Lifetime::PerInstance)
+                || (func.lifetime == Lifetime::Repeatable && func.proven);
             let once = method.contains("nce");
             let used_up = once && name.as_deref().is_some_and(|n| PER_REQUEST_EVENTS.contains(&n));
             // A `once` listener from any repeated code is checked against the failure paths below.
@@ -79,7 +68,7 @@ impl Rule for NoListenerLeak {
             if !(repeats || may_strand) || used_up || *result_used || *auto_removed || *guarded {
                 continue;
             }
-            if has_matching_removal(model, &emitter.path, name.as_deref(), handler) {
+            if !removed_by.is_empty() {
                 continue;
             }
             // Per-instance listeners on the page or the process: objects without any
@@ -96,7 +85,8 @@ impl Rule for NoListenerLeak {
                     (names, paths)
                 });
                 if let Some(path) = paths.iter().find(|p| strands(ctx.source, names, event, handler, func, p)) {
-                    report_stranded(ctx, event, func, path, longevity);
+                    let path = path.clone();
+                    report_stranded(ctx, event, func, &path, longevity);
                     continue;
                 }
             }
@@ -105,7 +95,7 @@ impl Rule for NoListenerLeak {
             }
             let event_text = name.as_deref().map(|n| format!("'{n}', ")).unwrap_or_default();
             let mut related = Vec::new();
-            related.extend(crate::entry_label(ctx.source, func, event.span));
+            related.extend(crate::entry_label(model, ctx.source, func, event.span));
             let holds = if captures_request.is_empty() {
                 String::new()
             } else {
@@ -116,20 +106,20 @@ impl Rule for NoListenerLeak {
                 )
             };
             let removal = match handler {
-                Handler::Named(_) => format!(
+                _ if !handler.inline => format!(
                     "remove it with `{}.removeListener({}, <same function>)` when the {} ends",
                     emitter.path,
                     name.as_deref().map(|n| format!("'{n}'")).unwrap_or_else(|| "event".into()),
                     if func.lifetime == Lifetime::PerRequest { "request" } else { "instance's work" }
                 ),
-                Handler::Inline => "keep the function in a variable so it can be removed when the work ends (an inline function or a fresh `.bind()` can never be removed)".into(),
+                _ => "keep the function in a variable so it can be removed when the work ends (an inline function or a fresh `.bind()` can never be removed)".into(),
             };
             ctx.report(Finding {
                 span: event.span,
                 message: format!(
                     "`{}.{method}({event_text}...)` adds a listener {} and never removes it",
                     emitter.path,
-                    how_often(func)
+                    how_often(model, func)
                 ),
                 label: format!("`{}` is long-lived: {}", emitter.path, longevity.describe()),
                 related,
@@ -139,6 +129,7 @@ impl Rule for NoListenerLeak {
                 ),
                 fixes: Vec::new(),
                 subject: Some(emitter.path.to_string()),
+                assumption: model.assumption(func.id),
             });
         }
     }
@@ -174,9 +165,7 @@ fn strands(
     if !related(model, p.func, event.func) || event.span.contains(p.at) {
         return false;
     }
-    if let Handler::Named(n) = handler
-        && let Some(f) = names.resolve(n, event.func)
-        && model.function(f).span.contains(p.at)
+    if handler.values.iter().any(|v| names.function_of_value(*v).is_some_and(|f| model.function(f).span.contains(p.at)))
     {
         return false;
     }
@@ -209,26 +198,28 @@ fn report_stranded(
 ) {
     let EventKind::ListenerAdd { emitter, handler, method, captures_request, .. } = &event.kind else { return };
     let arg = event_argument(ctx.source, event, method).unwrap_or("...");
+    let model = ctx.model;
     let mut related = vec![Label { span: path.at, message: "ends the call here; the listener stays".into() }];
-    related.extend(crate::entry_label(ctx.source, func, event.span));
+    related.extend(crate::entry_label(model, ctx.source, func, event.span));
     let holds = if captures_request.is_empty() {
         String::new()
     } else {
         format!(" (it captures {})", captures_request.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
     };
-    let removal = match handler {
-        Handler::Named(h) => format!("`{}.removeListener({arg}, {h})`", emitter.path),
-        Handler::Inline => format!(
+    let removal = if handler.inline {
+        format!(
             "`{}.removeListener({arg}, handler)`, keeping the handler in a variable (an inline function cannot be removed)",
             emitter.path
-        ),
+        )
+    } else {
+        format!("`{}.removeListener({arg}, {})`", emitter.path, handler.text)
     };
     ctx.report(Finding {
         span: event.span,
         message: format!(
             "`{}.{method}({arg}, ...)` is added {} and only goes away when its event fires, but {} ends the call without removing it",
             emitter.path,
-            how_often(func),
+            how_often(model, func),
             path.what
         ),
         label: format!("`{}` is long-lived: {}", emitter.path, longevity.describe()),
@@ -239,5 +230,6 @@ fn report_stranded(
         ),
         fixes: Vec::new(),
         subject: Some(emitter.path.to_string()),
+        assumption: model.assumption(func.id),
     });
 }

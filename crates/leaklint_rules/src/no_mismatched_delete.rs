@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use leaklint_core::model::{ContainerKind, EventKind, FileModel, FunctionId, FunctionKind, KeyKind, Value, ValueId};
-use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
+use leaklint_core::model::{ContainerKind, EventKind, FunctionId, FunctionKind, KeyKind, Name, ValueId};
+use leaklint_core::{FileModel, Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
 
 use crate::failure::{
     FailureKind, FailurePath, FunctionNames, always_paths, ends_operation, failure_paths, reaches_any, related,
@@ -23,25 +23,6 @@ static META: RuleMeta = RuleMeta {
     precision: Precision::Medium,
 };
 
-/// The key expression of a keyed write or delete, from its source text:
-/// `m.set(KEY, v)`, `m.delete(KEY)`, `o[KEY] = v`, `delete o[KEY]`.
-fn key_text(text: &str, method: &str) -> Option<String> {
-    let key = match method {
-        "set" | "delete" => {
-            let open = text.rfind(&format!(".{method}("))? + method.len() + 2;
-            let inner = text[open..].trim_end().strip_suffix(')')?;
-            if method == "set" { inner.split_once(',')?.0 } else { inner }
-        }
-        _ => {
-            let open = text.find('[')? + 1;
-            let close = open + text[open..].find(']')?;
-            &text[open..close]
-        }
-    };
-    let key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
-    (!key.is_empty()).then_some(key)
-}
-
 /// `req.id` → `id`: the field that names the entry.
 fn field(key: &str) -> Option<&str> {
     let (_, last) = key.rsplit_once('.')?;
@@ -56,58 +37,75 @@ impl Rule for NoMismatchedDelete {
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
         let mut mismatched: Vec<ValueId> = Vec::new();
-        for value in &model.values {
-            if value.longevity.is_none() || !value.kind.is_collection() {
+        let mut seen: Vec<ValueId> = Vec::new();
+        for event in model.events() {
+            let (EventKind::Write { target, .. } | EventKind::Remove { target, .. }) = &event.kind else { continue };
+            if seen.contains(target) {
                 continue;
             }
-            let mut writes: Vec<(String, Span)> = Vec::new();
-            let mut deletes: Vec<(String, Span)> = Vec::new();
-            let mut other_removal = false;
+            seen.push(*target);
+            let value = model.value(*target);
+            if !value.kind.is_collection() {
+                continue;
+            }
+            let mut writes: Vec<(Name, Span, Name)> = Vec::new();
+            let mut deletes: Vec<(Name, Span, bool)> = Vec::new();
+            let mut long_lived = false;
+            let mut bounded = false;
             for e in model.events_on(value.id) {
-                let text = e.span.text(ctx.source);
+                let here = e.file == model.file;
                 match &e.kind {
-                    EventKind::Write { method, .. } if method == "set" || method == "[]=" => {
-                        if let Some(k) = key_text(text, method) {
-                            writes.push((k, e.span));
+                    EventKind::Write { method, key_text, longevity, path, .. }
+                        if method == "set" || method == "[]=" =>
+                    {
+                        long_lived |= longevity.is_some();
+                        if let Some(k) = key_text {
+                            writes.push((k.clone(), e.span, path.clone()));
                         }
                     }
-                    EventKind::Remove { method, .. } if method == "delete" => {
-                        let m = if text.trim_start().starts_with("delete") { "[]" } else { "delete" };
-                        match key_text(text, m) {
-                            Some(k) => deletes.push((k, e.span)),
-                            None => other_removal = true,
-                        }
+                    // A delete under a size check is a bound (`if (m.size > N) m.delete(m.keys().next().value)`).
+                    EventKind::Remove { under_size_check: true, .. } | EventKind::SizeCheck { .. } => bounded = true,
+                    EventKind::Remove { method, key_text: Some(k), .. } if method == "delete" => {
+                        deletes.push((k.clone(), e.span, here));
                     }
-                    EventKind::Remove { .. } | EventKind::Reassign { .. } => other_removal = true,
+                    EventKind::Remove { .. } | EventKind::Reassign { .. } => bounded = true,
                     _ => {}
                 }
             }
-            if writes.is_empty() || deletes.is_empty() || other_removal {
+            if !long_lived || writes.is_empty() || deletes.is_empty() || bounded {
                 continue;
             }
             // Only member keys can be compared by field: `req.id` vs `msg.requestId`.
-            let written: Vec<&str> = writes.iter().filter_map(|(k, _)| field(k)).collect();
+            let written: Vec<&str> = writes.iter().filter_map(|(k, _, _)| field(k)).collect();
             if written.len() != writes.len() {
                 continue;
             }
-            for (key, span) in &deletes {
+            for (key, span, here) in &deletes {
                 let Some(deleted) = field(key) else { continue };
-                if written.contains(&deleted) || writes.iter().any(|(w, _)| w == key) {
+                if !here || written.contains(&deleted) || writes.iter().any(|(w, _, _)| w == key) {
                     continue;
                 }
-                let (first_key, first_span) = &writes[0];
+                let (first_key, first_span, path) = &writes[0];
                 mismatched.push(value.id);
+                let related = if model.events_on(value.id).any(|e| e.span == *first_span && e.file == model.file) {
+                    vec![Label {
+                        span: *first_span,
+                        message: format!("added by `.{}`", field(first_key).unwrap_or(first_key)),
+                    }]
+                } else {
+                    Vec::new()
+                };
                 ctx.report(Finding {
                     span: *span,
                     message: format!(
-                        "`{}` deletes entries by `{key}`, but they are added by `{first_key}`, so this delete never removes them",
-                        value.name
+                        "`{path}` deletes entries by `{key}`, but they are added by `{first_key}`, so this delete never removes them"
                     ),
                     label: format!("deletes by `.{deleted}`"),
-                    related: vec![Label { span: *first_span, message: format!("added by `.{}`", field(first_key).unwrap_or(first_key)) }],
+                    related,
                     help: "Use the same key for both: keep the key you added under (for example store it on the message or in a closure) and delete that.".into(),
                     fixes: Vec::new(),
-                    subject: Some(value.name.to_string()),
+                    subject: Some(path.to_string()),
+                    assumption: None,
                 });
             }
         }
@@ -129,7 +127,8 @@ fn check_success_only_deletes(ctx: &mut RuleContext<'_>, skip: &[ValueId]) {
         return;
     }
     let always = always_paths(model, ctx.source, &names);
-    for (value, candidate) in candidates {
+    for (_, candidate) in candidates {
+        let name = candidate.path.clone();
         if candidate.deletes.iter().any(|d| always.iter().any(|a| a.contains(*d))) {
             continue;
         }
@@ -137,7 +136,7 @@ fn check_success_only_deletes(ctx: &mut RuleContext<'_>, skip: &[ValueId]) {
             failures
                 .iter()
                 .find(|p| {
-                    stranding(ctx.source, &names, p, (write, write_func), &value.name, &candidate)
+                    stranding(ctx.source, &names, p, (write, write_func), &name, &candidate)
                         && !reaches_any(ctx.source, &names, p.body, p.func, &candidate.deletes)
                 })
                 .map(|p| (write, write_func, p))
@@ -149,19 +148,18 @@ fn check_success_only_deletes(ctx: &mut RuleContext<'_>, skip: &[ValueId]) {
         ctx.report(Finding {
             span: path.at,
             message: format!(
-                "`{}` gets an entry {}, but {} ends the call without deleting it: only the success path deletes entries",
-                value.name,
-                crate::how_often(func),
+                "`{name}` gets an entry {}, but {} ends the call without deleting it: only the success path deletes entries",
+                crate::how_often(model, func),
                 path.what
             ),
-            label: format!("ends the call without `{}.delete(...)`", value.name),
+            label: format!("ends the call without `{name}.delete(...)`"),
             related,
             help: format!(
-                "When the call times out or fails, no answer comes, so its entry (and the callbacks or request it holds) stays in `{}` for good. Delete it on every path: in a `finally`, or in the timeout/error handler too (one cleanup function that both paths call).",
-                value.name
+                "When the call times out or fails, no answer comes, so its entry (and the callbacks or request it holds) stays in `{name}` for good. Delete it on every path: in a `finally`, or in the timeout/error handler too (one cleanup function that both paths call)."
             ),
             fixes: Vec::new(),
-            subject: Some(value.name.to_string()),
+            subject: Some(name.to_string()),
+            assumption: model.assumption(write_func),
         });
     }
 }
@@ -174,32 +172,39 @@ struct Candidate {
     delete_funcs: Vec<FunctionId>,
     /// Cleared, replaced or size-checked somewhere: not a candidate.
     bounded: bool,
+    /// The collection as its first write names it.
+    path: Name,
 }
 
 /// Long-lived keyed collections (or `this.` fields written from methods: the object outlives
 /// each call) written per call and only ever removed from one entry at a time (`delete`).
 /// One pass over the events.
-fn candidates<'m>(model: &'m FileModel, skip: &[ValueId]) -> Vec<(&'m Value, Candidate)> {
+fn candidates(model: FileModel<'_>, skip: &[ValueId]) -> Vec<(ValueId, Candidate)> {
     let eligible = |id: ValueId| {
         let value = model.value(id);
-        !skip.contains(&id)
-            && matches!(value.kind, ContainerKind::Map | ContainerKind::Set | ContainerKind::Object)
-            && (value.longevity.is_some() || value.name.starts_with("this."))
+        !skip.contains(&id) && matches!(value.kind, ContainerKind::Map | ContainerKind::Set | ContainerKind::Object)
     };
     let mut found: HashMap<ValueId, Candidate> = HashMap::new();
-    for e in &model.events {
+    for e in model.events() {
         match &e.kind {
-            EventKind::Write { target, method, key, .. }
-                if matches!(method.as_str(), "set" | "[]=" | "add") && eligible(*target) =>
+            EventKind::Write { target, method, key, longevity, path, .. }
+                if matches!(method.as_str(), "set" | "[]=" | "add")
+                    && eligible(*target)
+                    && (longevity.is_some() || path.starts_with("this.")) =>
             {
                 let func = model.function(e.func);
-                let in_constructor =
-                    func.kind == FunctionKind::Constructor && model.value(*target).name.starts_with("this.");
+                let in_constructor = func.kind == FunctionKind::Constructor && path.starts_with("this.");
                 if *key != KeyKind::Constant && func.lifetime.runs_repeatedly() && !in_constructor {
-                    found.entry(*target).or_default().writes.push((e.span, e.func));
+                    let c = found.entry(*target).or_default();
+                    if c.path.is_empty() {
+                        c.path = path.clone();
+                    }
+                    c.writes.push((e.span, e.func));
                 }
             }
-            EventKind::Remove { target, method } if method == "delete" && eligible(*target) => {
+            EventKind::Remove { target, method, under_size_check: false, .. }
+                if method == "delete" && eligible(*target) =>
+            {
                 let c = found.entry(*target).or_default();
                 c.deletes.push(e.span);
                 c.delete_funcs.push(e.func);
@@ -215,7 +220,7 @@ fn candidates<'m>(model: &'m FileModel, skip: &[ValueId]) -> Vec<(&'m Value, Can
     let mut found: Vec<(ValueId, Candidate)> =
         found.into_iter().filter(|(_, c)| !c.bounded && !c.writes.is_empty() && !c.deletes.is_empty()).collect();
     found.sort_by_key(|(id, _)| *id);
-    found.into_iter().map(|(id, c)| (model.value(id), c)).collect()
+    found
 }
 
 /// Does failure path `p` end the call that wrote the entry at `write` without the delete having run?

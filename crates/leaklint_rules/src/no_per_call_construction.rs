@@ -56,15 +56,15 @@ impl Rule for NoPerCallConstruction {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
-        let imports_ajv = model.imported_modules.iter().any(|m| is_package(m, "ajv"));
-        for call in &model.calls {
+        let imports_ajv = model.imported_modules().iter().any(|m| is_package(m, "ajv"));
+        for call in model.calls() {
             let func = model.function(call.func);
             if func.lifetime == Lifetime::Startup {
                 continue;
             }
             // Compiled on a cache miss (`cache.get(schema)` ... `cache.set(schema, fn)`): once per schema.
             let cached = || {
-                model.events.iter().any(|e| {
+                model.events().iter().any(|e| {
                     e.func == call.func && matches!(e.kind, EventKind::Lookup { .. } | EventKind::Write { .. })
                 })
             };
@@ -74,13 +74,14 @@ impl Rule for NoPerCallConstruction {
                     message: format!(
                         "`{}` compiles a freshly built schema object {}",
                         call.callee,
-                        how_often(func)
+                        how_often(model, func)
                     ),
                     label: "a new schema object on every call".into(),
                     related: Vec::new(),
                     help: "Ajv keeps every schema it compiles, keyed by the schema object, so a new object per call compiles again and is never freed. Compile once per schema and reuse the validator: keep validators in a `WeakMap` keyed by the original schema object.".into(),
                     fixes: Vec::new(),
                     subject: Some(call.callee.to_string()),
+                    assumption: model.assumption(func.id),
                 });
                 continue;
             }
@@ -97,13 +98,13 @@ impl Rule for NoPerCallConstruction {
                 _ => {}
             }
             let mut related = Vec::new();
-            if let Some(entry) = func.entry_span {
+            if let Some(entry) = model.local_span(func.entry).filter(|e| !e.contains(call.span)) {
                 related
                     .push(Label { span: crate::head(ctx.source, entry), message: "this runs once per request".into() });
             }
             ctx.report(Finding {
                 span: call.head_span(),
-                message: format!("{what} is built {}", how_often(func)),
+                message: format!("{what} is built {}", how_often(model, func)),
                 label: format!("a new `{}` {}", call.callee, func.lifetime.describe()),
                 related,
                 help: format!(
@@ -111,6 +112,7 @@ impl Rule for NoPerCallConstruction {
                 ),
                 fixes: Vec::new(),
                 subject: None,
+                assumption: model.assumption(func.id),
             });
         }
     }

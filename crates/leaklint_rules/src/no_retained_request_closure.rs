@@ -25,13 +25,13 @@ impl Rule for NoRetainedRequestClosure {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
-        for event in &model.events {
-            let EventKind::Write { target, stored, .. } = &event.kind else { continue };
+        for event in model.events() {
+            let EventKind::Write { target, stored, longevity, path, .. } = &event.kind else { continue };
             if stored.captures_request.is_empty() {
                 continue;
             }
             let value = model.value(*target);
-            let Some(longevity) = value.longevity else { continue };
+            let Some(longevity) = longevity else { continue };
             if !value.kind.is_collection() || model.is_drained_or_bounded(value.id) {
                 continue;
             }
@@ -39,8 +39,8 @@ impl Rule for NoRetainedRequestClosure {
             let names = stored.captures_request.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
             let what = if stored.is_function { format!("a closure capturing {names}") } else { names.clone() };
             let mut related = Vec::new();
-            if let Some(decl) = value.decl_span {
-                related.push(Label { span: decl, message: format!("`{}` is {}", value.name, longevity.describe()) });
+            if let Some(decl) = model.local_span(value.decl).filter(|d| !d.contains(event.span)) {
+                related.push(Label { span: decl, message: format!("`{path}` is {}", longevity.describe()) });
             }
             if let Some(closure) = stored.closure_span.filter(|s| !s.contains(event.span) && !event.span.contains(*s)) {
                 related.push(Label { span: closure, message: format!("this closure keeps {names} alive") });
@@ -48,20 +48,19 @@ impl Rule for NoRetainedRequestClosure {
             ctx.report(Finding {
                 span: event.span,
                 message: format!(
-                    "{what} is stored in `{}` {} and never removed, so every request stays in memory",
-                    value.name,
-                    how_often(func)
+                    "{what} is stored in `{path}` {} and never removed, so every request stays in memory",
+                    how_often(model, func)
                 ),
-                label: format!("stores {what} in `{}`", value.name),
+                label: format!("stores {what} in `{path}`"),
                 related,
                 help: format!(
-                    "Everything {names} references (headers, bodies, sockets) lives as long as `{}`. \
+                    "Everything {names} references (headers, bodies, sockets) lives as long as `{path}`. \
                      Remove the entry when the work is done (`shift()` a queue as you process it, or delete it in \
-                     `res.on('close', ...)`), or store only the plain data you need instead of a closure over the request.",
-                    value.name
+                     `res.on('close', ...)`), or store only the plain data you need instead of a closure over the request."
                 ),
                 fixes: Vec::new(),
-                subject: Some(value.name.to_string()),
+                subject: Some(path.to_string()),
+                assumption: model.assumption(func.id),
             });
         }
     }

@@ -1,10 +1,10 @@
 //! `no-unbounded-collection`: a long-lived Map/Set/array/dictionary that code
 //! running more than once keeps adding to, and that nothing ever empties.
 
-use leaklint_core::model::{ContainerKind, EventKind, FileModel, FunctionId, KeyKind, Lifetime, ValueId};
-use leaklint_core::{Edit, Finding, Fix, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
+use leaklint_core::model::{ContainerKind, Event, EventKind, FunctionId, KeyKind, Lifetime, ValueId};
+use leaklint_core::{Edit, FileModel, Finding, Fix, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
 
-use crate::{function_of, how_often, write_target};
+use crate::{function_of, how_often};
 
 pub struct NoUnboundedCollection;
 
@@ -28,6 +28,34 @@ fn grows(kind: ContainerKind, method: &str) -> bool {
     }
 }
 
+/// Is `e` a write that grows a long-lived `value` from code that repeats?
+fn is_growing(model: FileModel<'_>, kind: ContainerKind, e: &Event) -> bool {
+    let EventKind::Write { target, longevity: Some(_), method, key, stored, after_lookup, .. } = &e.kind else {
+        return false;
+    };
+    let func = function_of(model, e);
+    let lifetime = func.lifetime;
+    // An explicit registration API (`registerLoader`, `defineElement`, `addColorMap`)
+    // is called by set-up code, not per request.
+    let registration_api = func.name.as_deref().is_some_and(|n| {
+        ["register", "define", "add"]
+            .iter()
+            .any(|p| n.strip_prefix(p).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase())))
+    });
+    if registration_api && lifetime != Lifetime::PerRequest {
+        return false;
+    }
+    // Memoisation outside request code (a lookup first, then a write) grows
+    // with distinct keys, not with calls.
+    let memoised = *after_lookup || looked_up_in(model, *target, e.func);
+    grows(kind, method)
+        && !(memoised && lifetime != Lifetime::PerRequest)
+        && *key != KeyKind::Constant
+        // Request-capturing values are `no-retained-request-closure`'s to report.
+        && stored.captures_request.is_empty()
+        && lifetime.runs_repeatedly()
+}
+
 impl Rule for NoUnboundedCollection {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -35,80 +63,65 @@ impl Rule for NoUnboundedCollection {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
-        for value in &model.values {
-            let Some(longevity) = value.longevity else { continue };
+        let mut seen: Vec<ValueId> = Vec::new();
+        for event in model.events() {
+            let EventKind::Write { target, .. } = &event.kind else { continue };
+            if seen.contains(target) {
+                continue;
+            }
+            seen.push(*target);
+            let value = model.value(*target);
             if !value.kind.is_collection() || model.is_drained_or_bounded(value.id) {
                 continue;
             }
-            let growing: Vec<_> = model
-                .events
-                .iter()
-                .filter(|e| write_target(e) == Some(value.id))
-                .filter(|e| match &e.kind {
-                    EventKind::Write { method, key, stored, after_lookup, .. } => {
-                        let lifetime = function_of(model, e).lifetime;
-                        // An explicit registration API (`registerLoader`, `defineElement`, `addColorMap`)
-                        // is called by set-up code, not per request.
-                        let registration_api = function_of(model, e).name.as_deref().is_some_and(|n| {
-                            ["register", "define", "add"].iter().any(|p| {
-                                n.strip_prefix(p).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
-                            })
-                        });
-                        if registration_api && lifetime != Lifetime::PerRequest {
-                            return false;
-                        }
-                        // Memoisation outside request code (a lookup first, then a write) grows
-                        // with distinct keys, not with calls.
-                        let memoised = *after_lookup || looked_up_in(model, value.id, e.func);
-                        grows(value.kind, method)
-                            && !(memoised && lifetime != Lifetime::PerRequest)
-                            && *key != KeyKind::Constant
-                            // Request-capturing values are `no-retained-request-closure`'s to report.
-                            && stored.captures_request.is_empty()
-                            && function_of(model, e).lifetime.runs_repeatedly()
-                    }
-                    _ => false,
-                })
-                .collect();
+            // Every growing write in the package; the finding goes where the first one is.
+            let growing: Vec<&Event> = model.events_on(value.id).filter(|e| is_growing(model, value.kind, e)).collect();
             let Some(first) = growing.first() else { continue };
+            if first.file != model.file {
+                continue;
+            }
+            let EventKind::Write { longevity: Some(longevity), path, .. } = &first.kind else { continue };
             let func = function_of(model, first);
             let object_keys = growing.iter().all(|e| matches!(e.kind, EventKind::Write { key: KeyKind::Object, .. }));
             let iterated = model.is_iterated(value.id);
             let kind = value.kind.name();
             let mut related = Vec::new();
-            if let Some(decl) = value.decl_span {
-                related.push(Label { span: decl, message: format!("`{}` is {}", value.name, longevity.describe()) });
+            if let Some(decl) = model.local_span(value.decl).filter(|d| !d.contains(first.span)) {
+                related.push(Label { span: decl, message: format!("`{path}` is {}", longevity.describe()) });
             }
-            related.extend(crate::entry_label(ctx.source, func, first.span));
+            related.extend(crate::entry_label(model, ctx.source, func, first.span));
             let others = growing.len() - 1;
             let more = if others > 0 {
-                format!(" ({others} more write{} in this file)", plural(others))
+                format!(" ({others} more write{} in the package)", plural(others))
             } else {
                 String::new()
             };
             let help = fix_advice(value.kind, object_keys, iterated, func.lifetime);
-            let fixes =
-                if object_keys && !iterated { weak_fix(ctx.source, value.kind, value.decl_span) } else { Vec::new() };
+            let fixes = if object_keys && !iterated {
+                weak_fix(ctx.source, value.kind, model.local_span(value.decl))
+            } else {
+                Vec::new()
+            };
             ctx.report(Finding {
                 span: first.span,
                 message: format!(
-                    "`{}` ({} {kind}) gains an entry {} and nothing ever removes one{more}",
-                    value.name,
+                    "`{path}` ({} {kind}) gains an entry {} and nothing ever removes one{more}",
                     article(kind),
-                    how_often(func)
+                    how_often(model, func)
                 ),
-                label: format!("adds to `{}` {}", value.name, func.lifetime.describe()),
+                label: format!("adds to `{path}` {}", func.lifetime.describe()),
                 related,
                 help,
                 fixes,
-                subject: Some(value.name.to_string()),
+                subject: Some(path.to_string()),
+                assumption: model.assumption(func.id),
             });
         }
     }
 }
 
 /// Does function `func` look entries of `target` up (`get`/`has`)?
-fn looked_up_in(model: &FileModel, target: ValueId, func: FunctionId) -> bool {
+fn looked_up_in(model: FileModel<'_>, target: ValueId, func: FunctionId) -> bool {
     model.events_on(target).any(|e| e.func == func && matches!(e.kind, EventKind::Lookup { .. }))
 }
 

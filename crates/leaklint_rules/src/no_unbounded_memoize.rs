@@ -1,7 +1,7 @@
 //! `no-unbounded-memoize`: a module-level memoised function with no size
 //! bound, whose cache keys are its callers' arguments.
 
-use leaklint_core::model::{Arg, Call, Lifetime};
+use leaklint_core::model::{Arg, Call, Callee, Lifetime};
 use leaklint_core::{Finding, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 pub struct NoUnboundedMemoize;
@@ -33,13 +33,15 @@ const MEMOIZERS: &[(&str, &str)] = &[
 const BOUND_KEYS: &[&str] = &["max", "maxSize", "maxAge", "maxArgs", "length"];
 
 fn is_memoizer(call: &Call) -> bool {
-    match &call.import {
-        Some(import) => {
+    match &call.target {
+        Callee::Package(import) => {
             MEMOIZERS.iter().any(|(m, e)| *m == import.module && *e == import.export)
+                // A module of the project's own that was not checked with this file.
                 || (import.module.starts_with('.') && call.name == "memoize")
         }
-        // A memoiser defined in this file.
-        None => call.name == "memoize" && call.callee == "memoize",
+        // A memoiser of the package's own, or one we cannot see that is called so.
+        Callee::Local(_) | Callee::Unknown => call.name == "memoize",
+        Callee::Global(_) => false,
     }
 }
 
@@ -50,7 +52,7 @@ impl Rule for NoUnboundedMemoize {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
-        for call in &model.calls {
+        for call in model.calls() {
             // Only a memo that outlives its callers grows: one built at start-up.
             if model.function(call.func).lifetime != Lifetime::Startup || !is_memoizer(call) {
                 continue;
@@ -61,10 +63,20 @@ impl Rule for NoUnboundedMemoize {
             });
             // A function of no arguments has one key. A named function passed to a
             // local `memoize` of unknown semantics (often a lazy thunk) is left alone.
-            let known_package = call.import.as_ref().is_some_and(|i| !i.module.starts_with('.'));
+            let known_package = matches!(call.target, Callee::Package(_));
             let takes_arguments = match call.args.first() {
                 Some(Arg::Function(f)) => !model.function(*f).params.is_empty(),
-                Some(Arg::Path(_)) => known_package,
+                Some(Arg::Path { values, .. }) => {
+                    // A function of the package passed by name: its own parameters decide.
+                    let local = values.iter().find_map(|v| match model.value(*v).origin {
+                        leaklint_core::model::Origin::Function(f) => Some(f),
+                        _ => None,
+                    });
+                    match local {
+                        Some(f) => !model.function(f).params.is_empty(),
+                        None => known_package,
+                    }
+                }
                 _ => false,
             };
             if bounded || !takes_arguments {
@@ -89,6 +101,7 @@ impl Rule for NoUnboundedMemoize {
                 help: "A module-level memo lives as long as the process; when its arguments come from input (paths, ids, user strings) it grows without limit. Bound it (lodash's `memoizeCapped` pattern, memoizee `{ max }`, micro-memoize `{ maxSize }`, an LRU as `memoize.Cache`), or memoise per request.".into(),
                 fixes: Vec::new(),
                 subject: Some(name),
+                assumption: None,
             });
         }
     }

@@ -2,10 +2,11 @@
 //! started from code that runs repeatedly, whose id is never kept or never
 //! passed to `clearInterval`/`clearTimeout`.
 
-use leaklint_core::model::{Arg, Call, FileModel, Lifetime, ResultUse};
+use leaklint_core::FileModel;
+use leaklint_core::model::{Arg, Call, Callee, EventKind, Lifetime, ResultUse};
 use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
-use crate::{how_often, in_component_lifecycle, last_segment};
+use crate::{how_often, in_component_lifecycle};
 
 pub struct NoUnclearedTimer;
 
@@ -18,26 +19,21 @@ static META: RuleMeta = RuleMeta {
     precision: Precision::High,
 };
 
-const TIMER_OBJECTS: &[&str] = &["", "window.", "global.", "globalThis.", "self.", "timers."];
-
-/// `setInterval`, `window.setInterval`, ...: which timer this call starts, if any.
+/// `setInterval`, `window.setInterval`, `require("timers").setInterval`: which timer this call starts, if any.
 pub(crate) fn timer_kind(call: &Call) -> Option<&'static str> {
-    ["setInterval", "setTimeout"]
-        .into_iter()
-        .find(|kind| TIMER_OBJECTS.iter().any(|o| call.callee.strip_prefix(o) == Some(*kind)))
+    let name = match &call.target {
+        Callee::Global(name) => name.as_str(),
+        Callee::Package(import) if matches!(import.module.as_str(), "timers" | "node:timers") => import.export.as_str(),
+        _ => return None,
+    };
+    ["setInterval", "setTimeout"].into_iter().find(|kind| *kind == name)
 }
 
-/// Is there a `clearInterval(x)`/`clearTimeout(x)` (or `x.close()`/`x.unref()` for
-/// Node timers) for the path the id was stored in?
-pub(crate) fn is_cleared(model: &FileModel, stored: &str) -> bool {
-    let wanted = last_segment(stored);
-    model.calls.iter().any(|c| match c.name.as_str() {
-        "clearInterval" | "clearTimeout" => {
-            c.args.first().is_some_and(|a| matches!(a, Arg::Path(p) if last_segment(p) == wanted))
-        }
-        "close" | "unref" => c.callee.strip_suffix(&format!(".{}", c.name)).is_some_and(|r| last_segment(r) == wanted),
-        _ => false,
-    })
+/// Is the timer this call starts ever stopped, through any variable or property
+/// it reaches (`clearInterval(t)`, `clearTimeout(this.timer)`, `t.close()`)?
+pub(crate) fn is_cleared(model: FileModel<'_>, call: &Call) -> bool {
+    call.result_value
+        .is_some_and(|timer| model.events_on(timer).any(|e| matches!(e.kind, EventKind::TimerClear { .. })))
 }
 
 impl Rule for NoUnclearedTimer {
@@ -47,7 +43,7 @@ impl Rule for NoUnclearedTimer {
 
     fn check(&self, ctx: &mut RuleContext<'_>) {
         let model = ctx.model;
-        for call in &model.calls {
+        for call in model.calls() {
             let Some(kind) = timer_kind(call) else { continue };
             let func = model.function(call.func);
             // Code that certainly repeats; an exported set-up function (`startPolling()`) is often called once.
@@ -59,7 +55,10 @@ impl Rule for NoUnclearedTimer {
             // `setTimeout` runs once; it only repeats when the callback schedules itself again.
             if kind == "setTimeout" {
                 let reschedules = match call.args.first() {
-                    Some(Arg::Path(p)) => func.name.as_deref() == Some(p.as_str()),
+                    Some(Arg::Path { text, values }) => values.iter().any(
+                        |v| matches!(model.value(*v).origin, leaklint_core::model::Origin::Function(f) if f == func.id),
+                    ) || (values.is_empty()
+                        && func.name.as_deref() == Some(text.as_str())),
                     _ => false,
                 };
                 // A reschedule inside a branch stops by itself (poll until done).
@@ -67,8 +66,10 @@ impl Rule for NoUnclearedTimer {
                     continue;
                 }
             }
+            if is_cleared(model, call) {
+                continue;
+            }
             let problem = match &call.result {
-                ResultUse::Stored(path) if is_cleared(model, path) => continue,
                 ResultUse::Stored(path) => format!("its id is kept in `{path}` but never cleared"),
                 ResultUse::Discarded => "its id is never kept, so nothing can clear it".to_string(),
                 // `.unref()` only lets the process exit; the timer still runs and holds its closure.
@@ -80,12 +81,12 @@ impl Rule for NoUnclearedTimer {
             };
             let what = if kind == "setInterval" { "`setInterval`" } else { "a self-rescheduling `setTimeout`" };
             let mut related = Vec::new();
-            if let Some(entry) = func.entry_span {
+            if let Some(entry) = model.local_span(func.entry).filter(|e| !e.contains(call.span)) {
                 related.push(Label { span: crate::head(ctx.source, entry), message: "this runs repeatedly".into() });
             }
             ctx.report(Finding {
                 span: call.head_span(),
-                message: format!("{what} is started {} and {problem}", how_often(func)),
+                message: format!("{what} is started {} and {problem}", how_often(model, func)),
                 label: format!("a new timer {}", func.lifetime.describe()),
                 related,
                 help: format!(
@@ -94,6 +95,7 @@ impl Rule for NoUnclearedTimer {
                 ),
                 fixes: Vec::new(),
                 subject: None,
+                assumption: model.assumption(func.id),
             });
         }
     }

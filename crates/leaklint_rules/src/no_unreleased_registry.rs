@@ -4,8 +4,8 @@
 //! with no way to unregister it; and long-lived bindings replaced per call by a
 //! value built from the old one (`logger = logger.child()`), a chain that only grows.
 
-use leaklint_core::model::{Derivation, EventKind, FileModel, FunctionKind, Lifetime, ValueId};
-use leaklint_core::{Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
+use leaklint_core::model::{Derivation, EventKind, FunctionKind, Lifetime, Origin, ValueId};
+use leaklint_core::{FileModel, Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity};
 
 use crate::how_often;
 
@@ -28,21 +28,14 @@ const REGISTER_METHODS: &[&str] =
 const DISPOSE_METHODS: &[&str] =
     &["destroy", "dispose", "close", "unregister", "remove", "release", "detach", "disconnect", "stop", "unsubscribe"];
 
-/// The identifier stored by `x.push(id)` / `x.add(id)` / `x.set(k, id)`, from the call's text.
-fn stored_identifier<'s>(source: &'s str, span: leaklint_core::Span, method: &str) -> Option<&'s str> {
-    let text = span.text(source);
-    let open = text.rfind(&format!("{method}("))? + method.len() + 1;
-    let inner = text[open..].strip_suffix(')')?;
-    let arg = if method == "set" { inner.rsplit_once(',')?.1 } else { inner };
-    let arg = arg.trim();
-    (!arg.is_empty() && arg.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')).then_some(arg)
-}
-
-fn removals(model: &FileModel, target: ValueId) -> Vec<(leaklint_core::Span, leaklint_core::model::FunctionId)> {
+fn removals(
+    model: FileModel<'_>,
+    target: ValueId,
+) -> Vec<(leaklint_core::Span, leaklint_core::model::FunctionId, bool)> {
     model
         .events_on(target)
         .filter(|e| matches!(e.kind, EventKind::Remove { .. } | EventKind::Reassign { .. }))
-        .map(|e| (e.span, e.func))
+        .map(|e| (e.span, e.func, e.file == model.file))
         .collect()
 }
 
@@ -56,42 +49,41 @@ impl Rule for NoUnreleasedRegistry {
         check_derived_chains(ctx);
         let model = ctx.model;
         let mut reported: Vec<ValueId> = Vec::new();
-        for event in &model.events {
-            let EventKind::Write { target, method, after_lookup, .. } = &event.kind else { continue };
+        for event in model.events() {
+            let EventKind::Write { target, method, after_lookup, stored, path, .. } = &event.kind else { continue };
             if !matches!(method.as_str(), "push" | "add" | "set" | "unshift") || reported.contains(target) {
                 continue;
             }
             let func = model.function(event.func);
-            // Only factories, constructors and registration methods can register; most writes stop here.
-            let may_register = !func.returned_bindings.is_empty()
-                || func.kind == FunctionKind::Constructor
-                || func.name.as_deref().is_some_and(|n| REGISTER_METHODS.contains(&n));
-            if !may_register {
-                continue;
-            }
-            let Some(stored) = stored_identifier(ctx.source, event.span, method) else { continue };
-            let value = model.value(*target);
-            let registers_product = func.returned_bindings.iter().any(|r| r == stored)
-                || (stored == "this" && func.kind == FunctionKind::Constructor);
             let registering_method = func.name.as_deref().is_some_and(|n| REGISTER_METHODS.contains(&n))
                 && matches!(func.kind, FunctionKind::Method | FunctionKind::Expression | FunctionKind::Declaration);
-            if !(registers_product || (registering_method && value.name.starts_with("this."))) {
+            // Only factories, constructors and registration methods can register; most writes stop here.
+            let may_register = !func.returns.is_empty() || func.is_constructor || registering_method;
+            if !may_register || stored.values.is_empty() {
+                continue;
+            }
+            let value = model.value(*target);
+            // What it stores is what it hands back, or the instance being built.
+            let registers_product = crate::shares(&stored.values, &func.returns)
+                || (func.is_constructor
+                    && stored.values.iter().any(|v| model.value(*v).origin == Origin::Instance(func.id)));
+            if !(registers_product || (registering_method && path.starts_with("this."))) {
                 continue;
             }
             // Setting the registry up (`createDebug.instances = []` in the enclosing
             // set-up function) is not a removal.
             let removed_in: Vec<_> = removals(model, *target)
                 .into_iter()
-                .filter(|(_, f)| !(crate::is_within(model, func.id, *f) && *f != func.id))
+                .filter(|(_, f, _)| !(crate::is_within(model, func.id, *f) && *f != func.id))
                 .collect();
             // Shape 1: a factory registers what it returns (`instances.push(debug); return debug`),
             // or a constructor registers `this`; removal only in another, opt-in function.
-            let declared_outside = value.decl_span.is_none_or(|d| !func.span.contains(d));
+            let declared_outside = model.local_span(value.decl).is_none_or(|d| !func.span.contains(d));
             // Removal only through an opt-in method (`destroy()`), never on the way out.
             let only_opt_in_removal = !removed_in.is_empty()
                 && removed_in
                     .iter()
-                    .all(|(_, f)| model.function(*f).name.as_deref().is_some_and(|n| DISPOSE_METHODS.contains(&n)));
+                    .all(|(_, f, _)| model.function(*f).name.as_deref().is_some_and(|n| DISPOSE_METHODS.contains(&n)));
             // A get-or-create cache looks the key up first: that is memoisation, not registration.
             // A keyed registry that is looked up (shared, often reference-counted, entries) is one too.
             let is_cache = *after_lookup
@@ -104,59 +96,61 @@ impl Rule for NoUnreleasedRegistry {
                 && only_opt_in_removal
                 && !is_cache
                 // An object's own list dies with the object.
-                && !value.name.starts_with("this.")
+                && !path.starts_with("this.")
             {
                 let mut related: Vec<Label> = removed_in
                     .iter()
-                    .map(|(s, _)| Label { span: *s, message: "only removed here, when someone calls it".into() })
+                    .filter(|(_, _, here)| *here)
+                    .map(|(s, _, _)| Label { span: *s, message: "only removed here, when someone calls it".into() })
                     .collect();
-                if let Some(decl) = value.decl_span {
-                    related.insert(
-                        0,
-                        Label { span: decl, message: format!("`{}` is shared by every instance", value.name) },
-                    );
+                if let Some(decl) = model.local_span(value.decl) {
+                    related.insert(0, Label { span: decl, message: format!("`{path}` is shared by every instance") });
                 }
                 let removal = if removed_in.is_empty() {
                     "nothing removes it"
                 } else {
                     "only an explicit destroy/dispose call removes it, which most callers never make"
                 };
-                let created = if stored == "this" {
+                let created = if func.is_constructor {
                     "every instance this constructor creates".to_string()
                 } else {
-                    format!("every `{stored}` that `{}` creates", func.name.as_deref().unwrap_or("this function"))
+                    format!("every object that `{}` creates", func.name.as_deref().unwrap_or("this function"))
                 };
                 ctx.report(Finding {
                     span: event.span,
-                    message: format!("{created} is kept in `{}`; {removal}", value.name),
-                    label: format!("registers each new object {}", how_often(func)),
+                    message: format!("{created} is kept in `{path}`; {removal}"),
+                    label: format!("registers each new object {}", how_often(model, func)),
                     related,
                     help: "Objects created per call stay reachable from the registry for as long as it lives. Keep only what must be enumerated (a `WeakRef`/`FinalizationRegistry`, or a `Set` the caller must leave), or do not register instances at all.".into(),
                     fixes: Vec::new(),
-                    subject: Some(value.name.to_string()),
+                    subject: Some(path.to_string()),
+                    assumption: model.assumption(func.id),
                 });
                 reported.push(*target);
                 continue;
             }
             // Shape 2: `this.apps.push(app)` in `init(app)`: the owner keeps every object that registers with it.
+            let stores_first_parameter =
+                stored.values.iter().any(|v| model.value(*v).origin == Origin::Parameter { func: func.id, index: 0 });
             if registering_method
-                && value.name.starts_with("this.")
-                && func.params.first().is_some_and(|p| p == stored)
+                && path.starts_with("this.")
+                && stores_first_parameter
                 && removed_in.is_empty()
                 && !model.is_drained_or_bounded(*target)
             {
+                let stored_name = func.params.first().map(|p| p.as_str()).unwrap_or("it");
                 ctx.report(Finding {
                     span: event.span,
                     message: format!(
-                        "`{}` keeps every `{stored}` passed to `{}` and nothing ever removes one",
-                        value.name,
+                        "`{path}` keeps every `{stored_name}` passed to `{}` and nothing ever removes one",
                         func.name.as_deref().unwrap_or_default()
                     ),
-                    label: format!("`{stored}` is kept after it is gone"),
+                    label: format!("`{stored_name}` is kept after it is gone"),
                     related: Vec::new(),
-                    help: format!("Each registered object stays reachable from `{}` after it is destroyed (apps unmounted, clients disconnected). Remove it when it ends (for example on its `destroyed`/`close` event), or hold it in a `WeakSet`/`WeakRef`.", value.name),
+                    help: format!("Each registered object stays reachable from `{path}` after it is destroyed (apps unmounted, clients disconnected). Remove it when it ends (for example on its `destroyed`/`close` event), or hold it in a `WeakSet`/`WeakRef`."),
                     fixes: Vec::new(),
-                    subject: Some(value.name.to_string()),
+                    subject: Some(path.to_string()),
+                    assumption: model.assumption(func.id),
                 });
                 reported.push(*target);
             }
@@ -186,10 +180,10 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
     // Fields something disposes (`this.x.close()`, `clearInterval(this.x)`) and
     // emitters something listens to, each collected once.
     let mut disposed_fields: Vec<&str> = Vec::new();
-    for c in &model.calls {
+    for c in model.calls() {
         if matches!(c.name.as_str(), "clearInterval" | "clearTimeout") {
-            if let Some(leaklint_core::model::Arg::Path(p)) = c.args.first() {
-                disposed_fields.push(p);
+            if let Some(leaklint_core::model::Arg::Path { text, .. }) = c.args.first() {
+                disposed_fields.push(text);
             }
         } else if DISPOSE_CALLS.contains(&c.name.as_str())
             && let Some(receiver) = c.callee.strip_suffix(c.name.as_str()).and_then(|r| r.strip_suffix('.'))
@@ -198,21 +192,21 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
         }
     }
     let listened: Vec<&str> = model
-        .events
+        .events()
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::ListenerAdd { emitter, .. } => Some(emitter.path.as_str()),
             _ => None,
         })
         .collect();
-    for call in &model.calls {
+    for call in model.calls() {
         let leaklint_core::model::ResultUse::Stored(field) = &call.result else { continue };
         let Some(name) = field.strip_prefix("this.") else { continue };
         let func = model.function(call.func);
         if func.kind == FunctionKind::Constructor || !func.lifetime.runs_repeatedly() || call.conditional {
             continue;
         }
-        let is_timer = matches!(call.callee.as_str(), "setInterval" | "window.setInterval");
+        let is_timer = crate::no_uncleared_timer::timer_kind(call) == Some("setInterval");
         if !(is_timer || call.is_new || call.name == "subscribe") {
             continue;
         }
@@ -247,6 +241,7 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
             ),
             fixes: Vec::new(),
             subject: Some(field.to_string()),
+            assumption: model.assumption(func.id),
         });
     }
 }
@@ -255,13 +250,13 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
 /// constructor) runs once per instance, so its field is never replaced.
 fn only_called_from_constructors(
     source: &str,
-    model: &leaklint_core::FileModel,
+    model: leaklint_core::FileModel<'_>,
     func: &leaklint_core::model::Function,
 ) -> bool {
     let Some(name) = func.name.as_deref() else { return false };
     let needle = format!(".{name}(");
     let constructors: Vec<leaklint_core::Span> =
-        model.functions.iter().filter(|f| f.kind == FunctionKind::Constructor).map(|f| f.span).collect();
+        model.functions().iter().filter(|f| f.kind == FunctionKind::Constructor).map(|f| f.span).collect();
     let mut calls = source.match_indices(&needle).map(|(at, _)| at as u32).peekable();
     calls.peek().is_some() && calls.all(|at| constructors.iter().any(|c| c.start <= at && at < c.end))
 }
@@ -290,15 +285,16 @@ const BOUNDING_METHODS: &[&str] = &["slice", "filter", "splice", "subarray", "ta
 fn check_derived_chains(ctx: &mut RuleContext<'_>) {
     let model = ctx.model;
     let mut reported: Vec<ValueId> = Vec::new();
-    for event in &model.events {
-        let EventKind::Reassign { target, derived: Some(derived) } = &event.kind else { continue };
+    for event in model.events() {
+        let EventKind::Reassign { target, derived: Some(derived), path, longevity, slot } = &event.kind else {
+            continue;
+        };
         let grows = match derived {
             Derivation::Method(m) => GROWING_METHODS.contains(&m.as_str()),
             Derivation::Prototype | Derivation::ArraySpread => true,
             Derivation::ObjectSpread { dynamic_key } => *dynamic_key,
         };
-        let value = model.value(*target);
-        let Some(longevity) = value.longevity else { continue };
+        let Some(longevity) = longevity else { continue };
         if !grows || reported.contains(target) {
             continue;
         }
@@ -309,20 +305,30 @@ fn check_derived_chains(ctx: &mut RuleContext<'_>) {
             continue;
         }
         // A parameter reassigned in its own function is a local: the caller's binding stays as it was.
-        if !value.name.contains('.') && func.params.contains(&value.name) {
+        if !path.contains('.') && func.params.contains(path) {
             continue;
         }
         // Reset to a fresh value, bounded (`list = list.slice(-100)`), emptied or size-checked somewhere.
-        let bounded = model.events_on(*target).any(|e| match &e.kind {
-            EventKind::Reassign { derived: None, .. } => true,
-            EventKind::Reassign { derived: Some(Derivation::Method(m)), .. } => BOUNDING_METHODS.contains(&m.as_str()),
-            EventKind::Remove { .. } | EventKind::SizeCheck { .. } => true,
+        let slot_reset = |e: &leaklint_core::model::Event| match &e.kind {
+            EventKind::Reassign { derived: None, slot: s, .. } => slot.is_some() && s == slot,
+            EventKind::Reassign { derived: Some(Derivation::Method(m)), slot: s, .. } => {
+                slot.is_some() && s == slot && BOUNDING_METHODS.contains(&m.as_str())
+            }
             _ => false,
-        });
+        };
+        let bounded = model.package.events.iter().any(slot_reset)
+            || model.events_on(*target).any(|e| match &e.kind {
+                EventKind::Reassign { derived: None, .. } => true,
+                EventKind::Reassign { derived: Some(Derivation::Method(m)), .. } => {
+                    BOUNDING_METHODS.contains(&m.as_str())
+                }
+                EventKind::Remove { .. } | EventKind::SizeCheck { .. } => true,
+                _ => false,
+            });
         if bounded {
             continue;
         }
-        let name = &value.name;
+        let name = path;
         let (how, what) = match derived {
             Derivation::Method(m) if matches!(m.as_str(), "concat" | "extend") => {
                 (format!("`{name}.{m}(...)`"), "a copy that holds everything the old one held, plus more")
@@ -337,15 +343,15 @@ fn check_derived_chains(ctx: &mut RuleContext<'_>) {
             Derivation::ObjectSpread { .. } => (format!("`{{ ...{name}, [key]: ... }}`"), "a copy with one more key"),
         };
         let mut related = Vec::new();
-        if let Some(decl) = value.decl_span {
+        if let Some(decl) = model.local_span(model.value(*target).decl).filter(|d| !d.contains(event.span)) {
             related.push(Label { span: decl, message: format!("`{name}` is {}", longevity.describe()) });
         }
-        related.extend(crate::entry_label(ctx.source, func, event.span));
+        related.extend(crate::entry_label(model, ctx.source, func, event.span));
         ctx.report(Finding {
             span: event.span,
             message: format!(
                 "`{name}` is replaced by {how} {}: {what}, so it grows with every call and nothing resets it",
-                how_often(func)
+                how_often(model, func)
             ),
             label: format!("replaces `{name}` with a value built from it"),
             related,
@@ -354,6 +360,7 @@ fn check_derived_chains(ctx: &mut RuleContext<'_>) {
             ),
             fixes: Vec::new(),
             subject: Some(name.to_string()),
+            assumption: model.assumption(func.id),
         });
         reported.push(*target);
     }

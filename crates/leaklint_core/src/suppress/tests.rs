@@ -28,6 +28,7 @@ impl Rule for Marker {
                 help: String::new(),
                 fixes: Vec::new(),
                 subject: None,
+                assumption: None,
             });
         }
     }

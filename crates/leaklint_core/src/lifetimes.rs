@@ -1,0 +1,406 @@
+//! Lifetimes: how often each function runs, from who calls it.
+//!
+//! Every function takes the largest rate any of its sources gives it:
+//! - a call from another function of the package: that function's rate
+//!   (the module top level runs once, at start-up);
+//! - a registration with a platform or framework API whose meaning is known:
+//!   route and middleware registration, `http.createServer`, a `'request'` or
+//!   `'connection'` listener (per request); `setInterval` and other listeners
+//!   (repeating); `forEach`, `then`, `setTimeout`, `new Promise` (the caller's rate);
+//! - a callback handed to any other code we cannot see: the caller's rate,
+//!   and repeatable by assumption;
+//! - being reachable by code outside the package (exported from an entry
+//!   module, handed to a library, stored on a global): repeatable by
+//!   assumption (constructors and methods: once per instance).
+//!
+//! Each rate carries its evidence: a chain of calls and registrations is
+//! *proven*; one that ends in an assumption is not, and findings that rest on
+//! it are warnings that name it.
+
+use std::sync::Arc;
+
+use crate::facts::{FileFacts, known};
+use crate::link::{Graph, VKind};
+use crate::model::{FunctionId, FunctionKind, Lifetime, Site, Why};
+use crate::solve::{Escape, Solved};
+use crate::span::Span;
+
+pub(crate) struct Lifetimes {
+    pub life: Vec<Lifetime>,
+    pub proven: Vec<bool>,
+    pub why: Vec<Why>,
+    pub entry: Vec<Option<Site>>,
+}
+
+#[derive(Clone)]
+enum Source {
+    Fixed { life: Lifetime, proven: bool, why: Arc<str> },
+    Follows { from: FunctionId, site: Site },
+}
+
+/// What a call into code we cannot see does with a function handed to it.
+enum Sink {
+    /// Calls it at the caller's rate (`forEach`, `then`, `setTimeout`).
+    Inherit,
+    /// Calls it at a known rate (a route, an interval, a listener), and at least as often as the caller.
+    Fixed(Lifetime, String),
+    /// Middleware when the function takes a request and a response; otherwise the caller's rate.
+    IfHandler(String),
+    /// Anything: the caller's rate, and repeatable by assumption.
+    Unknown(String),
+}
+
+pub(crate) fn decide(
+    g: &Graph,
+    s: &Solved,
+    files: &[FileFacts],
+    sources: &[&str],
+    options: &[&crate::Options],
+) -> Lifetimes {
+    let n = g.functions.len();
+    let mut by_fn: Vec<Vec<Source>> = vec![Vec::new(); n];
+    let fact = |f: FunctionId| {
+        let node = &g.functions[f.0 as usize];
+        &files[node.file.0 as usize].functions[node.local as usize]
+    };
+    let site_of_call = |c: u32| {
+        let call = &g.calls[c as usize];
+        let cf = &files[call.file.0 as usize].calls[call.local as usize];
+        (Site { file: call.file, span: cf.span }, cf)
+    };
+    // Calls within the package.
+    for &(c, f) in &s.call_edges {
+        let call = &g.calls[c as usize];
+        if call.caller == f {
+            continue;
+        }
+        let (site, cf) = site_of_call(c);
+        by_fn[f.0 as usize].push(Source::Follows { from: call.caller, site });
+        if cf.jsx {
+            by_fn[f.0 as usize].push(Source::Fixed {
+                life: Lifetime::Repeatable,
+                proven: false,
+                why: Arc::from("rendered as a component"),
+            });
+        }
+    }
+    // Functions handed to code we cannot see.
+    for (c, &unresolved) in s.unresolved.iter().enumerate() {
+        if !unresolved {
+            continue;
+        }
+        // Stored in a collection or logged: the value flow follows it, nothing calls it here.
+        if s.calls_nothing_back(g, c) {
+            continue;
+        }
+        let call = &g.calls[c];
+        let (site, cf) = site_of_call(c as u32);
+        let file = call.file.0 as usize;
+        let source = sources[file];
+        for (i, &arg) in call.args.iter().enumerate() {
+            if arg == u32::MAX {
+                continue;
+            }
+            let mut handed: smallvec::SmallVec<[(FunctionId, bool); 2]> = smallvec::SmallVec::new();
+            for &v in s.values_at(arg) {
+                match g.values[v as usize] {
+                    VKind::Function(f) => handed.push((f, false)),
+                    VKind::Bound { target, .. } => {
+                        for &t in s.values_at(target) {
+                            if let VKind::Function(f) = g.values[t as usize] {
+                                handed.push((f, false));
+                            }
+                        }
+                    }
+                    // `server.route({ method, url, handler })`: the handler runs per request.
+                    VKind::Created { .. } => {
+                        for key in known::HANDLER_KEYS {
+                            if let Some(&k) = g.name_ids.get(*key)
+                                && let Some(fl) = s.field(v, k)
+                            {
+                                for &h in s.values_at(fl) {
+                                    if let VKind::Function(f) = g.values[h as usize] {
+                                        handed.push((f, true));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if handed.is_empty() {
+                continue;
+            }
+            let sink = sink(g, s, cf, call, i, (source, &files[file].names), options[file]);
+            for (f, handler_key) in handed {
+                let list = &mut by_fn[f.0 as usize];
+                if handler_key {
+                    list.push(Source::Fixed {
+                        life: Lifetime::PerRequest,
+                        proven: true,
+                        why: Arc::from("`handler` of a route definition"),
+                    });
+                    continue;
+                }
+                list.push(Source::Follows { from: call.caller, site });
+                match &sink {
+                    Sink::Inherit => {}
+                    Sink::Fixed(life, why) => {
+                        list.push(Source::Fixed { life: *life, proven: true, why: Arc::from(why.as_str()) })
+                    }
+                    Sink::IfHandler(why) => {
+                        if fact(f).params.len() >= 2 {
+                            list.push(Source::Fixed {
+                                life: Lifetime::PerRequest,
+                                proven: true,
+                                why: Arc::from(why.as_str()),
+                            });
+                        }
+                    }
+                    Sink::Unknown(why) => {
+                        list.push(Source::Fixed {
+                            life: Lifetime::Repeatable,
+                            proven: false,
+                            why: Arc::from(why.as_str()),
+                        });
+                        if let Some(shape) = request_shape(&fact(f).params) {
+                            list.push(Source::Fixed {
+                                life: Lifetime::PerRequest,
+                                proven: false,
+                                why: Arc::from(shape),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Functions code outside the package can reach, and what the code says of itself.
+    for (i, node) in g.functions.iter().enumerate() {
+        let f = &files[node.file.0 as usize].functions[node.local as usize];
+        let list = &mut by_fn[i];
+        if f.kind == FunctionKind::Module {
+            continue;
+        }
+        if let Some(name) = f.exported_as.as_deref()
+            && known::ROUTE_EXPORTS.contains(&name)
+            && files[node.file.0 as usize].is_esm
+        {
+            list.push(Source::Fixed {
+                life: Lifetime::PerRequest,
+                proven: true,
+                why: Arc::from(format!("`{name}` route export")),
+            });
+        }
+        if f.kind == FunctionKind::Accessor {
+            let name = f.name.as_deref().unwrap_or("?");
+            list.push(Source::Fixed {
+                life: Lifetime::PerInstance,
+                proven: false,
+                why: Arc::from(format!("accessor `{name}`")),
+            });
+        }
+        if node.value == u32::MAX {
+            continue;
+        }
+        if let Some(Some(why)) = s.escaped.get(node.value as usize) {
+            let method_like =
+                f.kind == FunctionKind::Constructor || s.is_ctor[i] || f.this_class.is_some() || f.on_prototype;
+            let life = if method_like { Lifetime::PerInstance } else { Lifetime::Repeatable };
+            let text = escape_text(g, files, sources, *why, method_like);
+            list.push(Source::Fixed { life, proven: false, why: Arc::from(text) });
+            if let Some(shape) = request_shape(&f.params) {
+                list.push(Source::Fixed { life: Lifetime::PerRequest, proven: false, why: Arc::from(shape) });
+            }
+        }
+    }
+
+    let mut lt = Lifetimes {
+        life: vec![Lifetime::Startup; n],
+        proven: vec![true; n],
+        why: vec![Why::TopLevel; n],
+        entry: vec![None; n],
+    };
+    // A constructor built by code that repeats runs once per instance.
+    let constructor: Vec<bool> = (0..n)
+        .map(|i| {
+            let node = &g.functions[i];
+            let f = &files[node.file.0 as usize].functions[node.local as usize];
+            s.is_ctor[i] || f.is_class_constructor
+        })
+        .collect();
+    // Rates only move up a short order, so this settles quickly; the bound guards against a bug looping.
+    for _ in 0..64 {
+        let mut changed = false;
+        for i in 0..n {
+            let mut best = (lt.life[i], lt.proven[i]);
+            let mut pick: Option<&Source> = None;
+            for src in &by_fn[i] {
+                let mut offer = match src {
+                    Source::Fixed { life, proven, .. } => (*life, *proven),
+                    Source::Follows { from, .. } => {
+                        let j = from.0 as usize;
+                        (lt.life[j], lt.proven[j])
+                    }
+                };
+                if constructor[i] && offer.0 == Lifetime::Repeatable {
+                    offer.0 = Lifetime::PerInstance;
+                }
+                if better(offer, best) {
+                    best = offer;
+                    pick = Some(src);
+                }
+            }
+            if let Some(src) = pick {
+                lt.life[i] = best.0;
+                lt.proven[i] = best.1;
+                match src {
+                    Source::Fixed { why, .. } => {
+                        lt.why[i] = Why::Fixed(why.clone());
+                        let node = &g.functions[i];
+                        lt.entry[i] = Some(Site { file: node.file, span: fact(FunctionId(i as u32)).span });
+                    }
+                    Source::Follows { from, site } => {
+                        lt.why[i] = Why::CalledFrom { caller: *from, site: *site };
+                        lt.entry[i] = lt.entry[from.0 as usize];
+                    }
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    lt
+}
+
+/// Is `(life, proven)` more than `than`: a larger rate, or the same rate with evidence.
+fn better(offer: (Lifetime, bool), than: (Lifetime, bool)) -> bool {
+    offer.0 > than.0 || (offer.0 == than.0 && offer.1 && !than.1 && offer.0 > Lifetime::Startup)
+}
+
+/// What code outside the package reaching a function means, for messages.
+fn escape_text(g: &Graph, files: &[FileFacts], sources: &[&str], why: Escape, method: bool) -> String {
+    match why {
+        Escape::Exported(file) => {
+            let name = file_name(&files[file.0 as usize].path);
+            if method {
+                format!("a method or constructor of a class exported from {name}, called by its users")
+            } else {
+                format!("exported from {name}, so its callers are outside the checked code")
+            }
+        }
+        Escape::PassedTo(c) => {
+            let call = &g.calls[c as usize];
+            let cf = &files[call.file.0 as usize].calls[call.local as usize];
+            let callee =
+                crate::facts::compact_text(sources[call.file.0 as usize], Span::new(cf.span.start, cf.callee_span.end));
+            format!("handed to `{callee}`, which may call it any number of times")
+        }
+        Escape::Global => "stored on the global object, where any code may call it".to_string(),
+        Escape::TooMany => "passed around through more places than leaklint follows".to_string(),
+    }
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+/// `(req, res)`-shaped handlers and `(ctx, next)` middleware, by their parameters' names.
+fn request_shape(params: &[crate::model::Name]) -> Option<String> {
+    let first = params.first().map(|n| n.as_str())?;
+    let second = params.get(1).map(|n| n.as_str());
+    // Express error handlers: `(err, req, res, next)`.
+    let (first, second) = if matches!(first, "err" | "error") && params.len() == 4 {
+        (params[1].as_str(), params.get(2).map(|n| n.as_str()))
+    } else {
+        (first, second)
+    };
+    if known::REQUEST_PARAMS.contains(&first) && second.is_some_and(|s| known::RESPONSE_PARAMS.contains(&s)) {
+        return Some(format!("`({first}, {})` request handler, by its parameters", second.unwrap_or_default()));
+    }
+    if known::CONTEXT_PARAMS.contains(&first) && second == Some("next") {
+        return Some(format!("`({first}, next)` middleware, by its parameters"));
+    }
+    None
+}
+
+/// What the call `cf` (into code we cannot see) does with the function handed as argument `index`.
+fn sink(
+    g: &Graph,
+    s: &Solved,
+    cf: &crate::facts::CallFact,
+    call: &crate::link::CallNode,
+    index: usize,
+    (source, names): (&str, &[crate::model::Name]),
+    options: &crate::Options,
+) -> Sink {
+    use Lifetime::*;
+    let callee_text = crate::facts::compact_text(source, cf.callee_span);
+    let method = call.name.map(|n| g.name(n)).unwrap_or_default();
+    let first_string = cf.first_string.map(|n| names[n as usize].as_str());
+    // In-house frameworks named in the configuration: `registerHandler(fn)`, `router.route(path, fn)`.
+    if options.request_registrars.iter().any(|r| *r == callee_text.as_str() || (!r.contains('.') && r == method)) {
+        return Sink::Fixed(PerRequest, format!("handler passed to `{callee_text}` (a configured request registrar)"));
+    }
+    if cf.is_new {
+        return if method == "Promise" {
+            Sink::Inherit
+        } else {
+            Sink::Unknown(format!("callback passed to `new {callee_text}`"))
+        };
+    }
+    if cf.is_method {
+        if known::ROUTE_METHODS.contains(&method)
+            && index > 0
+            && (cf.first_is_path || known::MIDDLEWARE_METHODS.contains(&method))
+        {
+            return Sink::Fixed(PerRequest, format!("route handler passed to `{callee_text}`"));
+        }
+        if known::MIDDLEWARE_METHODS.contains(&method) {
+            return Sink::IfHandler(format!("middleware passed to `{callee_text}`"));
+        }
+        if method == "addHook"
+            && let Some(hook) = first_string
+            && known::PER_REQUEST_HOOKS.contains(&hook)
+        {
+            return Sink::Fixed(PerRequest, format!("`{hook}` hook"));
+        }
+    }
+    if known::SERVER_FACTORIES.contains(&method) {
+        return Sink::Fixed(PerRequest, format!("request handler passed to `{callee_text}`"));
+    }
+    if known::is_add_listener(method) && cf.is_method {
+        if method == "once" || method == "prependOnceListener" {
+            return Sink::Inherit;
+        }
+        let event = first_string;
+        // `process.on('message')` is IPC from the parent process, not a client request.
+        let on_process = call.recv.is_some_and(|r| {
+            s.values_at(r).iter().any(
+                |&v| matches!(g.values[v as usize], VKind::Property { base: 0, name, .. } if g.name(name) == "process"),
+            )
+        });
+        return match event {
+            Some(e) if known::REQUEST_EVENTS.contains(&e) && !on_process => {
+                Sink::Fixed(PerRequest, format!("`{e}` handler on `{}`", emitter_text(&callee_text)))
+            }
+            Some(e) => Sink::Fixed(Repeatable, format!("`{e}` listener")),
+            None => Sink::Fixed(Repeatable, "event listener".into()),
+        };
+    }
+    if method == "setInterval" {
+        return Sink::Fixed(Repeatable, "`setInterval` callback".into());
+    }
+    if known::SAME_RATE_CALLERS.contains(&method) {
+        return Sink::Inherit;
+    }
+    Sink::Unknown(format!("callback passed to `{callee_text}`"))
+}
+
+/// `server.on` → `server`.
+fn emitter_text(callee: &str) -> &str {
+    callee.rsplit_once('.').map(|(o, _)| o).unwrap_or(callee)
+}
