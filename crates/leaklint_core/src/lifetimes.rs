@@ -40,6 +40,8 @@ enum Source {
 
 /// What a call into code we cannot see does with a function handed to it.
 enum Sink {
+    /// Stores or logs it and never calls it (`map.set(k, f)`): the value flow follows it from there.
+    Nothing,
     /// Calls it at the caller's rate (`forEach`, `then`, `setTimeout`).
     Inherit,
     /// Calls it at a known rate (a route, an interval, a listener), and at least as often as the caller.
@@ -89,10 +91,6 @@ pub(crate) fn decide(
         if !unresolved {
             continue;
         }
-        // Stored in a collection or logged: the value flow follows it, nothing calls it here.
-        if s.calls_nothing_back(g, c) {
-            continue;
-        }
         let call = &g.calls[c];
         let (site, cf) = site_of_call(c as u32);
         let file = call.file.0 as usize;
@@ -132,7 +130,7 @@ pub(crate) fn decide(
             if handed.is_empty() {
                 continue;
             }
-            let sink = sink(g, s, cf, call, i, (source, &files[file].names), options[file]);
+            let sink = sink(g, s, cf, (c, call), i, (source, &files[file].names), options[file]);
             for (f, handler_key) in handed {
                 let list = &mut by_fn[f.0 as usize];
                 if handler_key {
@@ -143,9 +141,12 @@ pub(crate) fn decide(
                     });
                     continue;
                 }
+                if matches!(sink, Sink::Nothing) {
+                    continue;
+                }
                 list.push(Source::Follows { from: call.caller, site });
                 match &sink {
-                    Sink::Inherit => {}
+                    Sink::Nothing | Sink::Inherit => {}
                     Sink::Fixed(life, why) => {
                         list.push(Source::Fixed { life: *life, proven: true, why: Arc::from(why.as_str()) })
                     }
@@ -332,7 +333,7 @@ fn sink(
     g: &Graph,
     s: &Solved,
     cf: &crate::facts::CallFact,
-    call: &crate::link::CallNode,
+    (call_index, call): (usize, &crate::link::CallNode),
     index: usize,
     (source, names): (&str, &[crate::model::Name]),
     options: &crate::Options,
@@ -371,6 +372,9 @@ fn sink(
     }
     if known::SERVER_FACTORIES.contains(&method) {
         return Sink::Fixed(PerRequest, format!("request handler passed to `{callee_text}`"));
+    }
+    if s.calls_nothing_back(g, call_index) {
+        return Sink::Nothing;
     }
     if known::is_add_listener(method) && cf.is_method {
         if method == "once" || method == "prependOnceListener" {

@@ -193,7 +193,7 @@ fn candidates(model: FileModel<'_>, skip: &[ValueId]) -> Vec<(ValueId, Candidate
                     && (longevity.is_some() || path.starts_with("this.")) =>
             {
                 let func = model.function(e.func);
-                let in_constructor = func.kind == FunctionKind::Constructor && path.starts_with("this.");
+                let in_constructor = func.is_constructor && path.starts_with("this.");
                 if *key != KeyKind::Constant && func.lifetime.runs_repeatedly() && !in_constructor {
                     let c = found.entry(*target).or_default();
                     if c.path.is_empty() {

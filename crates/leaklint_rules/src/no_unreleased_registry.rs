@@ -203,7 +203,7 @@ pub(crate) fn check_replaced_fields(ctx: &mut RuleContext<'_>) {
         let leaklint_core::model::ResultUse::Stored(field) = &call.result else { continue };
         let Some(name) = field.strip_prefix("this.") else { continue };
         let func = model.function(call.func);
-        if func.kind == FunctionKind::Constructor || !func.lifetime.runs_repeatedly() || call.conditional {
+        if func.is_constructor || !func.lifetime.runs_repeatedly() || call.conditional {
             continue;
         }
         let is_timer = crate::no_uncleared_timer::timer_kind(call) == Some("setInterval");
@@ -256,7 +256,7 @@ fn only_called_from_constructors(
     let Some(name) = func.name.as_deref() else { return false };
     let needle = format!(".{name}(");
     let constructors: Vec<leaklint_core::Span> =
-        model.functions().iter().filter(|f| f.kind == FunctionKind::Constructor).map(|f| f.span).collect();
+        model.functions().iter().filter(|f| f.is_constructor).map(|f| f.span).collect();
     let mut calls = source.match_indices(&needle).map(|(at, _)| at as u32).peekable();
     calls.peek().is_some() && calls.all(|at| constructors.iter().any(|c| c.start <= at && at < c.end))
 }
