@@ -436,7 +436,7 @@ function splitTwin(tools, example, info, what) {
           const declaration = what === 'state'
             ? t.variableDeclaration(c.decl.node.kind, [t.cloneNode(c.d.node, true)])
             : t.cloneNode(c.decl.node, true);
-          moved.push({ name: c.name, node: declaration, exported: c.exported });
+          moved.push({ name: c.name, node: declaration, exported: c.exported, imports: deps.length > 0 });
         }
         if (moved.length === 0) return;
         const names = new Set(moved.map((m) => m.name));
@@ -501,7 +501,8 @@ function splitTwin(tools, example, info, what) {
   return {
     main: `${example.base}.${example.lang}`,
     files: [{ name: `${example.base}.${example.lang}`, code: mainOut.code + '\n' }, { name: file, code: siblingOut.code + '\n' }],
-    moved: moved.map((m) => m.name),
+    // `name` or `name (+imports)` when the sibling imports what its initializer uses.
+    moved: moved.map((m) => (m.imports ? `${m.name} (+imports)` : m.name)),
   };
 }
 
