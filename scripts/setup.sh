@@ -46,3 +46,12 @@ if [ ! -f "$VSIX" ] || [ -n "$(find editors/vscode/src editors/vscode/package.js
     editors/vscode/README.md editors/vscode/.vscodeignore editors/vscode/tsconfig.json -newer "$VSIX")" ]; then
     bash editors/vscode/build.sh
 fi
+
+# --- Twins (tests/twins/twins.mjs, crates/leaklint_cli/tests/twins.rs) ---
+# Babel, tsc and esbuild at the versions in the lockfile, which compile every rule example and fixture;
+# installed again only when node_modules is missing or older than the lockfile.
+TWINS_DIR="tests/twins"
+if [ ! -d "$TWINS_DIR/node_modules" ] || [ "$TWINS_DIR/package-lock.json" -nt "$TWINS_DIR/node_modules" ]; then
+    (cd "$TWINS_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$TWINS_DIR/node_modules"
+fi
