@@ -807,6 +807,9 @@ function main() {
       const dir = path.join(kind, example.slug);
       fs.mkdirSync(path.join(out, dir), { recursive: true });
       fs.writeFileSync(path.join(out, dir, '.leaklintrc.json'), configFor(example, ruleIds));
+      // Each example is a program of its own: a package.json keeps leaklint from linking it with
+      // the other examples checked in the same run (files with no package.json are one package).
+      fs.writeFileSync(path.join(out, dir, 'package.json'), '{ "private": true }\n');
       for (const f of twin.files) fs.writeFileSync(path.join(out, dir, f.name), f.code);
       const rel = twin.files.filter((f) => !f.name.endsWith('.map')).map((f) => `${dir}/${f.name}`.split(path.sep).join('/'));
       analysed.push(...rel);

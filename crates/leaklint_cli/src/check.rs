@@ -121,6 +121,9 @@ fn rules_run<'c>(configs: impl IntoIterator<Item = &'c ResolvedConfig>) -> Vec<&
 
 /// Check `paths` with `analyze` on the current rayon pool. Never stops early
 /// on a file: each file that cannot be checked becomes one file error. A
+/// The files of one package (its root folder, if it has a `package.json`), each with its configuration.
+type PackageGroup<'a> = (Option<PathBuf>, Vec<(&'a PathBuf, Arc<ResolvedConfig>)>);
+
 /// broken configuration file stops everything (exit status 2).
 pub fn check_paths(
     paths: &[PathBuf],
@@ -151,7 +154,7 @@ pub fn check_paths(
     // Files are checked with the others of their package: the nearest folder
     // with a `package.json`, or else all the files named together.
     let mut roots = PackageRoots::default();
-    let mut groups: Vec<(Option<PathBuf>, Vec<(&PathBuf, Arc<ResolvedConfig>)>)> = Vec::new();
+    let mut groups: Vec<PackageGroup<'_>> = Vec::new();
     for (path, config) in files.iter().cloned() {
         let root = roots.of(path);
         match groups.iter_mut().find(|(r, _)| *r == root) {
@@ -270,7 +273,7 @@ fn check_package_files(
     fix: bool,
     analyze: &Analyzer<'_>,
 ) -> Vec<FileOutcome> {
-    check_package_files_with(members, root, cwd, fix, analyze, |path| read_source(path))
+    check_package_files_with(members, root, cwd, fix, analyze, read_source)
 }
 
 /// Check the files of one package together, reading each with `read`. Never

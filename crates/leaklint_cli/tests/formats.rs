@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 /// Non-ASCII text before the finding and before its related place, on their lines.
 const LEAK_JS: &str = "const label = \"café 😀\"; const cache = new Map();\n\
-                       export function handle(req, res) { const s = \"ü😀\"; cache.set(req, res); }\n";
+                       require(\"http\").createServer((req, res) => { const s = \"ü😀\"; cache.set(req, res); });\n";
 
 /// A leak after non-ASCII text on its line, a file the parser rejects, and a clean file.
 fn small_tree() -> Tree {

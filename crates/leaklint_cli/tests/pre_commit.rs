@@ -11,7 +11,9 @@ use std::process::{Command, Output};
 use common::{Tree, workspace_root};
 
 const CLEAN: &str = "export function add(a, b) {\n  return a + b;\n}\n";
-const LEAK: &str = "const cache = new Map();\nexport function handle(req, res) {\n  cache.set(req.url, res);\n}\n";
+/// A proven chain (an error, so the hook fails): a module-level map written by an HTTP server's
+/// request handler and never emptied.
+const LEAK: &str = "import http from 'node:http';\nconst cache = new Map();\nhttp.createServer((req, res) => {\n  cache.set(req.url, res);\n}).listen(8080);\n";
 const EXTENSIONS: [&str; 8] = ["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
 
 fn pre_commit() -> PathBuf {

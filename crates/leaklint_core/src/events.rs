@@ -66,7 +66,6 @@ pub(crate) fn build(
     let functions = b.functions();
     let mut package = Package { functions, ..Package::default() };
     for (fi, f) in files.iter().enumerate() {
-        let file = FileId(fi as u32);
         let fn_base = g.fn_base[fi];
         let events_start = package.events.len() as u32;
         b.file_events(fi, &mut package.events);
@@ -154,6 +153,14 @@ impl Builder<'_> {
                 span: f.span,
                 parent: f.parent.map(|p| FunctionId(fn_base + p)),
                 params: f.params.clone(),
+                stored_as: f.stored_as.iter().cloned().collect(),
+                called_params: f
+                    .params
+                    .iter()
+                    .zip(&f.param_roles)
+                    .filter(|(n, role)| !n.is_empty() && **role & crate::facts::known::PARAM_CALLED != 0)
+                    .map(|(n, _)| n.clone())
+                    .collect(),
                 lifetime: self.lt.life[i],
                 proven: self.lt.proven[i],
                 why: self.lt.why[i].clone(),
@@ -459,7 +466,7 @@ impl Builder<'_> {
     /// Request-scoped parameters a function value captures, or a stored value is.
     fn request_scoped(&mut self, values: &[u32]) -> Vec<Name> {
         let mut names: Vec<Name> = Vec::new();
-        let mut push = |n: &Name, names: &mut Vec<Name>| {
+        let push = |n: &Name, names: &mut Vec<Name>| {
             if !names.contains(n) {
                 names.push(n.clone());
             }
@@ -518,7 +525,7 @@ impl Builder<'_> {
         let mut events: Vec<Event> = Vec::new();
         for e in &f.events {
             let func = FunctionId(fn_base + e.func);
-            let path = compact_text(source, e.target_span);
+            let path = path_text(source, e.target_span, &f.this_alias_refs);
             let mk = |kind: EventKind| Event { id: EventId(0), file, span: e.span, func, kind };
             match &e.kind {
                 EventFactKind::ListenerAdd {
@@ -880,5 +887,19 @@ fn match_listeners(events: &mut [Event], test_file: &[bool]) {
         if let EventKind::ListenerRemove { removes, .. } = &mut events[remove].kind {
             removes.push(add_id);
         }
+    }
+}
+
+/// The code at `span` as a path for messages and matching, with a leading `this` alias
+/// (`_this.pending`, `self.pending`) written as `this` (`this.pending`).
+fn path_text(source: &str, span: Span, this_alias_refs: &[Span]) -> Name {
+    let at = this_alias_refs.partition_point(|r| r.start < span.start);
+    match this_alias_refs.get(at) {
+        Some(alias) if alias.start == span.start && alias.end < span.end => {
+            let mut path = Name::from("this");
+            path.push_str(&compact_text(source, Span::new(alias.end, span.end)));
+            path
+        }
+        _ => compact_text(source, span),
     }
 }

@@ -93,7 +93,7 @@ pub struct SourceFile<'s> {
 /// the package, or the syntax error that kept it out.
 pub fn build_package(files: &[SourceFile<'_>], root: &PackageRoot) -> (Package, Vec<Result<FileId, SyntaxError>>) {
     let facts: Vec<Result<facts::FileFacts, SyntaxError>> =
-        files.par_iter().map(|f| parse::facts(f.path, f.source, f.options)).collect();
+        files.par_iter().map(|f| parse::facts(f.path, f.source)).collect();
     let mut kept = Vec::with_capacity(files.len());
     let mut sources = Vec::with_capacity(files.len());
     let mut options = Vec::with_capacity(files.len());

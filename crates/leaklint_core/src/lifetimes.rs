@@ -165,7 +165,7 @@ pub(crate) fn decide(
                             proven: false,
                             why: Arc::from(why.as_str()),
                         });
-                        if let Some(shape) = request_shape(&fact(f).params) {
+                        if let Some(shape) = request_shape(fact(f)) {
                             list.push(Source::Fixed {
                                 life: Lifetime::PerRequest,
                                 proven: false,
@@ -206,12 +206,15 @@ pub(crate) fn decide(
             continue;
         }
         if let Some(Some(why)) = s.escaped.get(node.value as usize) {
-            let method_like =
-                f.kind == FunctionKind::Constructor || s.is_ctor[i] || f.this_class.is_some() || f.on_prototype;
+            // Static methods run on the class, not per instance: they are plain functions here.
+            let method_like = f.kind == FunctionKind::Constructor
+                || s.is_ctor[i]
+                || (f.this_class.is_some() && !f.is_static)
+                || f.on_prototype;
             let life = if method_like { Lifetime::PerInstance } else { Lifetime::Repeatable };
             let text = escape_text(g, files, sources, *why, method_like);
             list.push(Source::Fixed { life, proven: false, why: Arc::from(text) });
-            if let Some(shape) = request_shape(&f.params) {
+            if let Some(shape) = request_shape(f) {
                 list.push(Source::Fixed { life: Lifetime::PerRequest, proven: false, why: Arc::from(shape) });
             }
         }
@@ -309,16 +312,30 @@ fn file_name(path: &std::path::Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
-/// `(req, res)`-shaped handlers and `(ctx, next)` middleware, by their parameters' names.
-fn request_shape(params: &[crate::model::Name]) -> Option<String> {
-    let first = params.first().map(|n| n.as_str())?;
-    let second = params.get(1).map(|n| n.as_str());
+/// `(req, res)`-shaped handlers and `(ctx, next)` middleware: by what the function does with its
+/// parameters (`req.url` and `res.end()`, `req.headers` and `next()`, `ctx.state` and `next()`),
+/// or else by their conventional names. Either is an assumption: nothing shows who calls it.
+fn request_shape(f: &crate::facts::FnFact) -> Option<String> {
+    let params = &f.params;
+    let role = |i: usize| f.param_roles.get(i).copied().unwrap_or(0);
+    let name = |i: usize| params.get(i).map(|n| n.as_str()).unwrap_or_default();
     // Express error handlers: `(err, req, res, next)`.
-    let (first, second) = if matches!(first, "err" | "error") && params.len() == 4 {
-        (params[1].as_str(), params.get(2).map(|n| n.as_str()))
-    } else {
-        (first, second)
-    };
+    let skip = usize::from(
+        params.len() == 4
+            && (matches!(name(0), "err" | "error") || (role(0) == 0 && role(1) & known::PARAM_REQUEST != 0)),
+    );
+    let (first, second, third) = (skip, skip + 1, skip + 2);
+    let shown = || params[first..params.len().min(third + 1)].iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
+    if (role(first) & known::PARAM_REQUEST != 0
+        && (role(second) & known::PARAM_RESPONSE != 0 || role(third) & known::PARAM_CALLED != 0))
+        || role(second) & known::PARAM_RESPONSE_ONLY != 0
+    {
+        return Some(format!("`({})` request handler, by how it uses its parameters", shown()));
+    }
+    if role(first) & known::PARAM_CONTEXT != 0 && role(second) & known::PARAM_CALLED != 0 {
+        return Some(format!("`({})` middleware, by how it uses its parameters", shown()));
+    }
+    let (first, second) = (name(first), params.get(second).map(|n| n.as_str()));
     if known::REQUEST_PARAMS.contains(&first) && second.is_some_and(|s| known::RESPONSE_PARAMS.contains(&s)) {
         return Some(format!("`({first}, {})` request handler, by its parameters", second.unwrap_or_default()));
     }

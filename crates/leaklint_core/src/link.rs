@@ -113,8 +113,6 @@ pub(crate) struct Graph {
     pub value_base: Vec<u32>,
     pub fn_base: Vec<u32>,
     pub call_base: Vec<u32>,
-    /// Per file and local name id: the package's name id.
-    pub name_map: Vec<Vec<PropId>>,
     /// Files some other file of the package imports.
     pub imported: Vec<bool>,
     /// Files the package's `package.json` names as entry points.
@@ -190,7 +188,6 @@ impl Graph {
 /// Shifts one file's ids into the package's.
 struct FileMap<'g> {
     g: &'g mut Graph,
-    file: FileId,
     loc_base: u32,
     value_base: u32,
     fn_base: u32,
@@ -457,7 +454,6 @@ pub(crate) fn link(files: &[FileFacts], root: &PackageRoot) -> Graph {
             loc_base: g.loc_base[i],
             value_base: g.value_base[i],
             fn_base: g.fn_base[i],
-            file,
             names,
             global_names: global_names.clone(),
             g: &mut g,

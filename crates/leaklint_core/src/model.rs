@@ -104,6 +104,10 @@ pub struct Function {
     pub span: Span,
     pub parent: Option<FunctionId>,
     pub params: Params,
+    /// Property names it is stored under besides its own (`debug.destroy = destroy`).
+    pub stored_as: Params,
+    /// Parameters its code calls (`cb(err)`, `next()`): callbacks its caller handed in.
+    pub called_params: Params,
     /// The largest rate anything gives it.
     pub lifetime: Lifetime,
     /// The lifetime rests on a chain of evidence (a route registration, an
@@ -124,6 +128,13 @@ pub struct Function {
     pub is_constructor: bool,
     /// The code is strict: a module, `"use strict"` in it or in an enclosing function, a class body.
     pub strict: bool,
+}
+
+impl Function {
+    /// The names callers know it by: its own and the properties it is stored under.
+    pub fn known_as(&self) -> impl Iterator<Item = &str> {
+        self.name.iter().chain(self.stored_as.iter()).map(|n| n.as_str())
+    }
 }
 
 /// Why a function has its lifetime.
@@ -662,12 +673,10 @@ impl Package {
                 }
                 Why::CalledFrom { caller, site } => {
                     let c = self.function(*caller);
-                    let name = c.name.as_deref().unwrap_or("an anonymous function");
-                    let name = if c.kind == FunctionKind::Module { "the module top level" } else { name };
-                    if c.kind == FunctionKind::Module {
-                        out.push_str(&format!("called from {name}"));
-                    } else {
-                        out.push_str(&format!("called from `{name}`"));
+                    match c.name.as_deref() {
+                        _ if c.kind == FunctionKind::Module => out.push_str("called from the module top level"),
+                        Some(name) => out.push_str(&format!("called from `{name}`")),
+                        None => out.push_str("called from an anonymous function"),
                     }
                     if site.file != from_file {
                         out.push_str(&format!(" in {}", self.display_name(site.file)));

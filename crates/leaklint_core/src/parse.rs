@@ -57,10 +57,10 @@ pub(crate) fn floor(path: &Path, source: &str) -> Result<usize, SyntaxError> {
     Ok(semantic.scoping().symbols_len())
 }
 
-/// Parse one file and lower it into facts.
-pub(crate) fn facts(path: &Path, source: &str, options: &crate::Options) -> Result<FileFacts, SyntaxError> {
+/// Parse one file and lower it into facts. Facts depend on the text alone, not on the options.
+pub(crate) fn facts(path: &Path, source: &str) -> Result<FileFacts, SyntaxError> {
     let allocator = Allocator::default();
     let parsed = parse(&allocator, path, source)?;
     let semantic = SemanticBuilder::new().build(&parsed.program).semantic;
-    Ok(crate::facts::lower(path, &parsed.program, semantic.scoping(), source, options))
+    Ok(crate::facts::lower(path, &parsed.program, semantic.scoping(), source))
 }

@@ -64,7 +64,6 @@ pub(crate) enum Escape {
 /// The solution.
 pub(crate) struct Solved {
     pub pts: Vec<SmallVec<[u32; 4]>>,
-    pub many: Vec<bool>,
     /// `(call, function)`: the call may run the function. Calls are indexes into `Graph::calls`
     /// below `n_calls`; derived calls (through `.bind()` results) are mapped back.
     pub call_edges: Vec<(u32, FunctionId)>,
@@ -218,9 +217,9 @@ pub(crate) fn solve(g: &mut Graph) -> Solved {
     }
     s.run();
     let escaped = s.escape(&unresolved);
-    let Solver { pts, many, call_edges, call_orig, is_ctor, fields, fields_of, .. } = s;
+    let Solver { pts, call_edges, call_orig, is_ctor, fields, fields_of, .. } = s;
     let call_edges = call_edges.into_iter().map(|(c, f)| (call_orig[c as usize], f)).collect();
-    Solved { pts, many, call_edges, unresolved, escaped, is_ctor, fields, fields_of }
+    Solved { pts, call_edges, unresolved, escaped, is_ctor, fields, fields_of }
 }
 
 impl Solver<'_> {
@@ -789,7 +788,7 @@ impl Solver<'_> {
     fn escape(&mut self, unresolved: &[bool]) -> Vec<Option<Escape>> {
         let mut escaped: Vec<Option<Escape>> = vec![None; self.g.values.len()];
         let mut queue: Vec<u32> = Vec::new();
-        let mut mark = |v: u32, why: Escape, escaped: &mut Vec<Option<Escape>>, queue: &mut Vec<u32>| {
+        let mark = |v: u32, why: Escape, escaped: &mut Vec<Option<Escape>>, queue: &mut Vec<u32>| {
             let i = v as usize;
             if i < escaped.len() && escaped[i].is_none() {
                 escaped[i] = Some(why);

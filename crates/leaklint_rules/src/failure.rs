@@ -300,15 +300,43 @@ fn is_name(text: &str) -> bool {
 /// or through a local function it calls?
 pub(crate) fn ends_operation(source: &str, names: &FunctionNames<'_>, path: &FailurePath) -> bool {
     let text = path.body.text(source);
+    // A callback the operation's caller handed in (a parameter that the code calls) ends the
+    // operation when the failure path calls it, whatever it is named: `cb(err)`, `v5(v8)`.
+    let callbacks = caller_callbacks(names.model(), path.func);
     if is_name(text) {
         let name = crate::last_segment(text);
-        return name.to_ascii_lowercase().contains("reject") || ENDING_NAMES.contains(&name);
+        return name.to_ascii_lowercase().contains("reject")
+            || ENDING_NAMES.contains(&name)
+            || callbacks.iter().any(|c| c == name);
+    }
+    if callbacks.iter().any(|c| calls_name(text, c)) {
+        return true;
     }
     // `setTimeout(() => this.onTimeout(id))` where `onTimeout` rejects. A call on another
     // object (`controller.error(e)`) says nothing about a local function of that name.
     names.reaches(source, (path.body, path.func), (1, false), |code| {
         let text = code.text(source);
         ENDING_TEXT.iter().any(|t| text.contains(t))
+    })
+}
+
+/// The called parameters of `func` and of the functions around it.
+fn caller_callbacks(model: FileModel<'_>, func: FunctionId) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = Some(func);
+    while let Some(f) = at {
+        let function = model.function(f);
+        out.extend(function.called_params.iter().map(|n| n.to_string()));
+        at = function.parent;
+    }
+    out
+}
+
+/// Does `text` call `name` as a plain function (`name(`, not `x.name(` or `other_name(`)?
+fn calls_name(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.';
+    text.match_indices(name).any(|(i, _)| {
+        text[i + name.len()..].trim_start().starts_with('(') && !text[..i].chars().next_back().is_some_and(is_ident)
     })
 }
 

@@ -25,7 +25,7 @@ const TEARDOWN_METHODS: &[&str] =
     &["destroy", "dispose", "close", "teardown", "unmount", "disconnect", "stop", "detach", "cleanup", "shutdown"];
 
 fn has_teardown(model: FileModel<'_>) -> bool {
-    model.functions().iter().any(|f| f.name.as_deref().is_some_and(|n| TEARDOWN_METHODS.contains(&n)))
+    model.functions().iter().any(|f| f.known_as().any(|n| TEARDOWN_METHODS.contains(&n)))
 }
 
 /// Events that fire once per request: a `once` listener for one is used up by

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use leaklint_core::model::{ContainerKind, EventKind, FunctionId, FunctionKind, KeyKind, Name, ValueId};
+use leaklint_core::model::{ContainerKind, EventKind, FunctionId, KeyKind, Name, ValueId};
 use leaklint_core::{FileModel, Finding, Label, Precision, Rule, RuleContext, RuleMeta, Severity, Span};
 
 use crate::failure::{

@@ -83,7 +83,7 @@ impl Rule for NoUnreleasedRegistry {
             let only_opt_in_removal = !removed_in.is_empty()
                 && removed_in
                     .iter()
-                    .all(|(_, f, _)| model.function(*f).name.as_deref().is_some_and(|n| DISPOSE_METHODS.contains(&n)));
+                    .all(|(_, f, _)| model.function(*f).known_as().any(|n| DISPOSE_METHODS.contains(&n)));
             // A get-or-create cache looks the key up first: that is memoisation, not registration.
             // A keyed registry that is looked up (shared, often reference-counted, entries) is one too.
             let is_cache = *after_lookup

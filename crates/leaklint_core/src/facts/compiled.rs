@@ -220,6 +220,70 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
+    /// A compiled spread (see [`CompiledSpread`]) lowered as the literal it was written as: a fresh
+    /// array or object holding what the sources hold. The helpers' own code is not entered, so
+    /// their `slice`/`length` on the spread value are not read as the code's.
+    pub(super) fn compiled_spread_literal(&mut self, c: &CallExpression<'a>, object: bool) -> Op {
+        let func = self.current();
+        let kind = if object { ContainerKind::Object } else { ContainerKind::Array };
+        let value = self.new_value(ValFact::Created { func, kind, span: sp(c.span), name: None });
+        for arg in c.arguments.iter().filter_map(|a| a.as_expression()) {
+            self.spread_part_into(arg, value, object);
+        }
+        Op::Val(value)
+    }
+
+    fn spread_part_into(&mut self, arg: &Expression<'a>, value: u32, object: bool) {
+        let inner = arg.get_inner_expression();
+        if let Expression::CallExpression(c) = inner {
+            let name = callee_name(&c.callee).unwrap_or_default();
+            let nested = compiled_spread(inner).is_some_and(|s| s.object == object);
+            if nested || TO_ARRAY_HELPERS.contains(&name) || name == "__getOwnPropDescs" {
+                for a in c.arguments.iter().filter_map(|a| a.as_expression()) {
+                    self.spread_part_into(a, value, object);
+                }
+                return;
+            }
+            if name == "_defineProperty" && c.arguments.len() == 3 {
+                let parts: Vec<&Expression<'a>> = c.arguments.iter().filter_map(|a| a.as_expression()).collect();
+                self.expr(parts[1]);
+                let src = self.expr(parts[2]);
+                if !src.is_none() {
+                    self.push(Constraint::Store { base: Op::Val(value), prop: Prop::Any, src });
+                }
+                return;
+            }
+        }
+        match inner {
+            // `false`/`true`: `__spreadArray`'s `pack` flag.
+            Expression::BooleanLiteral(_) => {}
+            Expression::ObjectExpression(_) | Expression::ArrayExpression(_) => {
+                let part = self.expr(inner);
+                self.copy_into(part, value, object);
+            }
+            _ => {
+                let src = self.expr(inner);
+                self.event(arg.span(), arg.span(), src, super::EventFactKind::Iterate);
+                self.copy_into(src, value, object);
+            }
+        }
+    }
+
+    /// What `{ ...src }` or `[...src]` copies into `value`.
+    fn copy_into(&mut self, src: Op, value: u32, object: bool) {
+        if src.is_none() {
+            return;
+        }
+        if object {
+            self.push(Constraint::Delegate { obj: Op::Val(value), to: src });
+        } else {
+            let elems = self.load(src, Prop::Elem);
+            if !elems.is_none() {
+                self.push(Constraint::Store { base: Op::Val(value), prop: Prop::Elem, src: elems });
+            }
+        }
+    }
+
     /// A call the helper makes on the code's behalf (`body` called with `this` = `recv`).
     fn synthetic_call(&mut self, c: &CallExpression<'a>, body: Op, recv: Op) {
         if body.is_none() {
@@ -274,4 +338,163 @@ fn is_descriptor(e: Option<&Expression<'_>>) -> bool {
             .any(|p| matches!(p, ObjectPropertyKind::ObjectProperty(p) if static_key_str(&p.key) == Some(name)))
     };
     has("key") && (has("value") || has("get") || has("set"))
+}
+
+/// What a compiled spread stands for. Babel, tsc and esbuild write `{ ...a, [k]: v }` and
+/// `[...a, x]` for older targets as helper calls: `_objectSpread(_objectSpread({}, a), {}, _defineProperty({}, k, v))`,
+/// `__assign(__assign({}, a), { k: v })`, `_extends({}, a)`, `__spreadValues({}, a)`,
+/// `Object.assign({}, a)`; `__spreadArray(__spreadArray([], __read(a), false), [x], false)`,
+/// `[].concat(_toConsumableArray(a), [x])`. Helpers are known by the names compilers give them,
+/// and the outermost must start from a fresh literal, so `Object.assign(target, a)` is not one.
+pub(super) struct CompiledSpread<'b, 'a> {
+    pub object: bool,
+    /// The values spread in.
+    pub sources: Vec<&'b Expression<'a>>,
+    /// Keys written as they are (`{ k: v }`).
+    pub static_keys: Vec<&'b str>,
+    /// Keys computed at run time (`[k]: v`, `_defineProperty({}, k, v)`).
+    pub computed_keys: Vec<&'b Expression<'a>>,
+}
+
+const OBJECT_SPREAD_HELPERS: &[&str] =
+    &["_objectSpread", "_objectSpread2", "__assign", "_extends", "__spreadValues", "__spreadProps", "assign"];
+const ARRAY_SPREAD_HELPERS: &[&str] = &["__spreadArray", "__spreadArrays", "__spread"];
+/// Helpers that turn an iterable into an array: their argument is what is spread.
+const TO_ARRAY_HELPERS: &[&str] = &["__read", "_toConsumableArray", "_toArray", "__spreadArrays"];
+
+/// `expr` as a compiled object or array spread, when it is one.
+pub(super) fn compiled_spread<'b, 'a>(expr: &'b Expression<'a>) -> Option<CompiledSpread<'b, 'a>> {
+    let Expression::CallExpression(call) = expr.get_inner_expression() else { return None };
+    spread_of_call(call)
+}
+
+fn spread_of_call<'b, 'a>(call: &'b CallExpression<'a>) -> Option<CompiledSpread<'b, 'a>> {
+    let name = callee_name(&call.callee)?;
+    let first = call.arguments.first()?.as_expression()?.get_inner_expression();
+    let object = if OBJECT_SPREAD_HELPERS.contains(&name) {
+        // `Object.assign` only with a fresh first argument; the named helpers likewise.
+        if name == "assign"
+            && !matches!(call.callee.get_inner_expression(), Expression::StaticMemberExpression(m)
+                if matches!(m.object.get_inner_expression(), Expression::Identifier(o) if o.name == "Object"))
+        {
+            return None;
+        }
+        if !matches!(first, Expression::ObjectExpression(_)) && compiled_spread(first).is_none_or(|s| !s.object) {
+            return None;
+        }
+        true
+    } else if ARRAY_SPREAD_HELPERS.contains(&name)
+        || (name == "concat"
+            && matches!(call.callee.get_inner_expression(), Expression::StaticMemberExpression(m)
+                if matches!(m.object.get_inner_expression(), Expression::ArrayExpression(a) if a.elements.is_empty())))
+    {
+        if name != "concat"
+            && !matches!(first, Expression::ArrayExpression(_))
+            && compiled_spread(first).is_none_or(|s| s.object)
+            && !is_to_array(first)
+        {
+            return None;
+        }
+        false
+    } else {
+        return None;
+    };
+    let mut out = CompiledSpread { object, sources: Vec::new(), static_keys: Vec::new(), computed_keys: Vec::new() };
+    for arg in &call.arguments {
+        let Some(arg) = arg.as_expression() else { continue };
+        spread_part(arg, &mut out);
+    }
+    Some(out)
+}
+
+fn is_to_array(e: &Expression<'_>) -> bool {
+    matches!(e.get_inner_expression(), Expression::CallExpression(c)
+        if callee_name(&c.callee).is_some_and(|n| TO_ARRAY_HELPERS.contains(&n)))
+}
+
+/// One argument of a spread helper: a literal's keys and spreads, a nested helper, or a source.
+fn spread_part<'b, 'a>(arg: &'b Expression<'a>, out: &mut CompiledSpread<'b, 'a>) {
+    match arg.get_inner_expression() {
+        Expression::ObjectExpression(obj) => {
+            for prop in &obj.properties {
+                match prop {
+                    ObjectPropertyKind::ObjectProperty(p) => match static_key_str(&p.key) {
+                        Some(k) if !p.computed || matches!(p.key, PropertyKey::StringLiteral(_)) => {
+                            out.static_keys.push(k)
+                        }
+                        _ => {
+                            if let Some(k) = p.key.as_expression() {
+                                out.computed_keys.push(k);
+                            }
+                        }
+                    },
+                    ObjectPropertyKind::SpreadProperty(s) => out.sources.push(&s.argument),
+                }
+            }
+        }
+        Expression::ArrayExpression(list) => {
+            for el in &list.elements {
+                if let ArrayExpressionElement::SpreadElement(s) = el {
+                    out.sources.push(&s.argument);
+                }
+            }
+        }
+        // `false`/`true`: `__spreadArray`'s `pack` flag.
+        Expression::BooleanLiteral(_) => {}
+        // tsc's computed keys: `(_a = {}, _a[k] = v, _a)`.
+        Expression::SequenceExpression(seq) if is_temp_object(seq) => {
+            for e in &seq.expressions {
+                if let Expression::AssignmentExpression(a) = e.get_inner_expression() {
+                    match &a.left {
+                        AssignmentTarget::ComputedMemberExpression(m) => match m.expression.get_inner_expression() {
+                            Expression::StringLiteral(k) => out.static_keys.push(k.value.as_str()),
+                            k => out.computed_keys.push(k),
+                        },
+                        AssignmentTarget::StaticMemberExpression(m) => out.static_keys.push(m.property.name.as_str()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Expression::CallExpression(c) => {
+            let name = callee_name(&c.callee).unwrap_or_default();
+            if let Some(inner) = compiled_spread(arg) {
+                out.sources.extend(inner.sources);
+                out.static_keys.extend(inner.static_keys);
+                out.computed_keys.extend(inner.computed_keys);
+            } else if TO_ARRAY_HELPERS.contains(&name) || name == "__getOwnPropDescs" {
+                for a in c.arguments.iter().filter_map(|a| a.as_expression()) {
+                    spread_part(a, out);
+                }
+            } else if name == "_defineProperty" && c.arguments.len() == 3 {
+                // `_defineProperty({}, k, v)`: a computed key.
+                if let Some(k) = c.arguments[1].as_expression() {
+                    match k.get_inner_expression() {
+                        Expression::StringLiteral(s) => out.static_keys.push(s.value.as_str()),
+                        other => out.computed_keys.push(other),
+                    }
+                }
+            } else {
+                out.sources.push(arg);
+            }
+        }
+        _ => out.sources.push(arg),
+    }
+}
+
+/// Is the call `c` a compiled spread, and of an object (`true`) or an array (`false`)?
+pub(super) fn compiled_spread_of_call(c: &CallExpression<'_>) -> Option<bool> {
+    spread_of_call(c).map(|s| s.object)
+}
+
+/// `(_a = {}, _a[k] = v, ..., _a)`: an object literal tsc builds in a temporary.
+fn is_temp_object(seq: &SequenceExpression<'_>) -> bool {
+    let (Some(first), Some(Expression::Identifier(last))) =
+        (seq.expressions.first(), seq.expressions.last().map(|e| e.get_inner_expression()))
+    else {
+        return false;
+    };
+    matches!(first.get_inner_expression(), Expression::AssignmentExpression(a)
+        if matches!(&a.left, AssignmentTarget::AssignmentTargetIdentifier(t) if t.name == last.name)
+            && matches!(a.right.get_inner_expression(), Expression::ObjectExpression(_)))
 }

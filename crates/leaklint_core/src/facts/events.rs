@@ -55,21 +55,20 @@ impl<'a> Lowerer<'a, '_> {
         args: &[Op],
         use_: UseFact,
     ) {
-        let callee = c.callee.get_inner_expression();
         let Some(name) = name else { return };
         let method = self.facts.names[name as usize].clone();
         let method = method.as_str();
-        if let Expression::StaticMemberExpression(m) = callee {
-            let object_span = m.object.span();
+        if let Some((object, _)) = member_callee(&c.callee) {
+            let object_span = object.span();
             if known::is_add_listener(method) && c.arguments.len() >= 2 {
-                self.listener(c, m, recv, args, use_, false);
+                self.listener(c, object, method, recv, args, use_, false);
             } else if known::is_remove_listener(method) {
-                self.listener(c, m, recv, args, use_, true);
+                self.listener(c, object, method, recv, args, use_, true);
             } else if matches!(method, "catch" | "then" | "finally") {
-                self.promise_callback(m, &c.arguments);
+                self.promise_callback(object, method, &c.arguments);
             }
             if let Some(class) = CollectionMethod::of(method) {
-                self.collection_call(c, m, recv, args, class, method);
+                self.collection_call(c, object, recv, args, class, method);
             }
             // `xs.forEach(x => ...)`: the callback sees the entries.
             if matches!(
@@ -89,7 +88,7 @@ impl<'a> Lowerer<'a, '_> {
                 self.event(c.span, object_span, recv, EventFactKind::TimerClear);
             }
             // `Object.keys(x)`, `Array.from(x)`: enumerate their argument.
-            if let Expression::Identifier(obj) = m.object.get_inner_expression()
+            if let Expression::Identifier(obj) = object.get_inner_expression()
                 && self.symbol_of(obj).is_none()
                 && known::ENUMERATING_FUNCTIONS.iter().any(|(o, f)| obj.name == *o && method == *f)
                 && let Some(first) = args.first()
@@ -110,8 +109,7 @@ impl<'a> Lowerer<'a, '_> {
 
     /// Flow of collection entries: `m.set(k, v)` stores `v`; `m.get(k)` reads it back.
     pub(super) fn after_call(&mut self, c: &CallExpression<'a>, result: super::Loc) {
-        let Expression::StaticMemberExpression(m) = c.callee.get_inner_expression() else { return };
-        let method = m.property.name.as_str();
+        let Some((_, method)) = member_callee(&c.callee) else { return };
         if matches!(
             method,
             "get"
@@ -177,7 +175,7 @@ impl<'a> Lowerer<'a, '_> {
     fn collection_call(
         &mut self,
         c: &CallExpression<'a>,
-        m: &StaticMemberExpression<'a>,
+        object: &Expression<'a>,
         recv: Op,
         args: &[Op],
         class: CollectionMethod,
@@ -202,30 +200,31 @@ impl<'a> Lowerer<'a, '_> {
                         }
                     }
                 }
-                let after_lookup = self.after_lookup(&m.object);
+                let after_lookup = self.after_lookup(object);
                 EventFactKind::Write { method: Name::from(method), key, key_span, stored, after_lookup }
             }
             CollectionMethod::Remove => EventFactKind::Remove {
                 method: Name::from(method),
                 key_span: (method == "delete").then(|| exprs.first().map(|e| sp(e.span()))).flatten(),
-                under_size_check: self.under_size_check(&m.object),
+                under_size_check: self.under_size_check(object),
             },
             CollectionMethod::Iterate => EventFactKind::Iterate,
             CollectionMethod::Lookup => EventFactKind::Lookup,
         };
-        self.event(c.span, m.object.span(), recv, kind);
+        self.event(c.span, object.span(), recv, kind);
     }
 
     fn listener(
         &mut self,
         c: &CallExpression<'a>,
-        m: &StaticMemberExpression<'a>,
+        object: &Expression<'a>,
+        method: &str,
         recv: Op,
         args: &[Op],
         use_: UseFact,
         remove: bool,
     ) {
-        let method = Name::from(m.property.name.as_str());
+        let method = Name::from(method);
         let exprs: Vec<&Expression<'a>> = c.arguments.iter().filter_map(|a| a.as_expression()).collect();
         let event = match exprs.first().map(|e| e.get_inner_expression()) {
             Some(Expression::StringLiteral(s)) => Some(Name::from(s.value.as_str())),
@@ -235,13 +234,12 @@ impl<'a> Lowerer<'a, '_> {
             _ => None,
         };
         // The emitter as written: through `.on(...).on(...)` chains, the object the chain starts on.
-        let mut receiver = m.object.get_inner_expression();
+        let mut receiver = object.get_inner_expression();
         while let Expression::CallExpression(inner) = receiver
-            && let Expression::StaticMemberExpression(im) = inner.callee.get_inner_expression()
-            && (known::is_listener_method(im.property.name.as_str())
-                || known::RETURNS_THIS.contains(&im.property.name.as_str()))
+            && let Some((inner_object, inner_method)) = member_callee(&inner.callee)
+            && (known::is_listener_method(inner_method) || known::RETURNS_THIS.contains(&inner_method))
         {
-            receiver = im.object.get_inner_expression();
+            receiver = inner_object.get_inner_expression();
         }
         let target_span = receiver.span();
         let handler = exprs.get(1).map(|h| {
@@ -307,10 +305,10 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     /// `p.catch(f)`, `p.then(ok, f)`, `p.finally(f)`: the callback that runs on rejection or always.
-    fn promise_callback(&mut self, member: &StaticMemberExpression<'a>, args: &[Argument<'a>]) {
+    fn promise_callback(&mut self, object: &Expression<'a>, method: &str, args: &[Argument<'a>]) {
         use crate::model::OutcomeKind;
-        let receiver = sp(member.object.span());
-        let (kind, index) = match (member.property.name.as_str(), args.len()) {
+        let receiver = sp(object.span());
+        let (kind, index) = match (method, args.len()) {
             ("catch", 1) => (OutcomeKind::Rejection { receiver }, 0),
             ("then", 2) => (OutcomeKind::Rejection { receiver }, 1),
             ("finally", 1) => (OutcomeKind::Finally, 0),
@@ -410,6 +408,18 @@ impl<'a> Lowerer<'a, '_> {
 
     /// `x = <built from x>`: how the new value derives from the one it replaces, if it does.
     pub(super) fn derivation(&self, it: &AssignmentExpression<'a>) -> Option<Derivation> {
+        if let Some(spread) = super::compiled::compiled_spread(&it.right) {
+            if !spread.sources.iter().any(|s| self.same_text(s, it.left.span())) {
+                return None;
+            }
+            return Some(if spread.object {
+                Derivation::ObjectSpread {
+                    dynamic_key: spread.computed_keys.iter().any(|k| self.key_kind(k) != KeyKind::Constant),
+                }
+            } else {
+                Derivation::ArraySpread
+            });
+        }
         match it.right.get_inner_expression() {
             Expression::CallExpression(call) => match call.callee.get_inner_expression() {
                 Expression::StaticMemberExpression(m)
@@ -456,6 +466,19 @@ impl<'a> Lowerer<'a, '_> {
             && byte(at.start) == byte(other.start)
             && byte(at.end - 1) == byte(other.end - 1)
             && self.text_hash(at) == self.text_hash(other)
+    }
+}
+
+/// The object and method name of a method call's callee: `o.m` and `o["m"]` (compilers write
+/// `o["delete"](k)` for reserved words), through parentheses and TypeScript wrappers.
+pub(super) fn member_callee<'b, 'a>(callee: &'b Expression<'a>) -> Option<(&'b Expression<'a>, &'b str)> {
+    match callee.get_inner_expression() {
+        Expression::StaticMemberExpression(m) => Some((&m.object, m.property.name.as_str())),
+        Expression::ComputedMemberExpression(m) => match m.expression.get_inner_expression() {
+            Expression::StringLiteral(k) => Some((&m.object, k.value.as_str())),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

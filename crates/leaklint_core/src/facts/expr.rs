@@ -6,7 +6,9 @@
 use oxc_ast::ast::*;
 use oxc_span::GetSpan;
 
-use super::{ArgFact, CallFact, Constraint, EventFactKind, Loc, Lowerer, Op, Prop, UseFact, ValFact, callee_name, sp};
+use super::{
+    ArgFact, CallFact, Constraint, EventFactKind, Loc, Lowerer, Op, Prop, UseFact, ValFact, callee_name, known, sp,
+};
 use crate::model::{ContainerKind, KeyKind};
 
 impl<'a> Lowerer<'a, '_> {
@@ -77,7 +79,7 @@ impl<'a> Lowerer<'a, '_> {
                     }
                 };
                 match spec {
-                    Some(spec) => Op::Loc(self.require(spec, i.span)),
+                    Some(spec) => Op::Loc(self.require(spec)),
                     None => Op::None,
                 }
             }
@@ -159,6 +161,9 @@ impl<'a> Lowerer<'a, '_> {
     pub(super) fn ident(&mut self, id: &IdentifierReference<'a>) -> Op {
         if let Some(sym) = self.symbol_of(id) {
             self.note_capture(sym);
+            if self.this_aliases.contains(&sym) {
+                self.facts.this_alias_refs.push(sp(id.span));
+            }
             return Op::Loc(sym.index() as u32);
         }
         match id.name.as_str() {
@@ -167,6 +172,30 @@ impl<'a> Lowerer<'a, '_> {
             "exports" => Op::Loc(self.exports_loc),
             "arguments" => self.arguments_op(),
             name => Op::Global(self.name(name)),
+        }
+    }
+
+    /// `object.member` read or called: when `object` is a parameter, how its function uses it.
+    pub(super) fn note_member_use(&mut self, object: &Expression<'a>, member: &str) {
+        let role = known::param_role_of_member(member);
+        if role != 0 {
+            self.note_param_role(object, role);
+        }
+    }
+
+    /// Mark the parameter `expr` refers to (if it is one) with `role`.
+    pub(super) fn note_param_role(&mut self, expr: &Expression<'a>, role: u8) {
+        let Expression::Identifier(id) = expr.get_inner_expression() else { return };
+        let Some(sym) = self.symbol_of(id) else { return };
+        let owner = self.param_of.get(sym.index()).copied().unwrap_or(0);
+        if owner == 0 {
+            return;
+        }
+        let f = &mut self.facts.functions[(owner - 1) as usize];
+        if let Some(i) = f.param_locs.iter().position(|&l| l == sym.index() as u32)
+            && let Some(slot) = f.param_roles.get_mut(i)
+        {
+            *slot |= role;
         }
     }
 
@@ -319,6 +348,7 @@ impl<'a> Lowerer<'a, '_> {
     pub(super) fn member(&mut self, m: &MemberExpression<'a>) -> Op {
         match m {
             MemberExpression::StaticMemberExpression(e) => {
+                self.note_member_use(&e.object, e.property.name.as_str());
                 let base = self.expr(&e.object);
                 let prop = self.name(e.property.name.as_str());
                 self.load(base, Prop::Name(prop))
@@ -466,6 +496,17 @@ impl<'a> Lowerer<'a, '_> {
         }
     }
 
+    /// A value created in a declarator (`const cache = new Map()`) is named after its binding and
+    /// placed at the whole declarator, which is what "declared at module scope" points at.
+    pub(super) fn declare_created(&mut self, op: Op, binding: oxc_span::Span, declarator: oxc_span::Span) {
+        if let Op::Val(v) = op
+            && let ValFact::Created { name: name @ None, span, .. } = &mut self.facts.values[v as usize]
+        {
+            *name = Some(super::compact_text(self.source, sp(binding)));
+            *span = sp(declarator);
+        }
+    }
+
     fn assign_to(&mut self, target: &AssignmentTarget<'a>, src: Op, a: &AssignmentExpression<'a>, logical: bool) {
         let resets = !src.is_none() || is_reset(&a.right);
         match target {
@@ -510,7 +551,13 @@ impl<'a> Lowerer<'a, '_> {
             AssignmentTarget::StaticMemberExpression(m) => {
                 let base = self.expr(&m.object);
                 let name = m.property.name.as_str();
+                self.note_member_use(&m.object, name);
                 self.note_global_property_write(&m.object, m.span);
+                if let Expression::Identifier(f) = a.right.get_inner_expression()
+                    && let Some(sym) = self.symbol_of(f)
+                {
+                    self.stored_names.push((sym, name.into()));
+                }
                 if name == "length" {
                     self.event(
                         a.span,
@@ -786,6 +833,15 @@ impl<'a> Lowerer<'a, '_> {
                 }
                 ArgFact::Object { keys, spread }
             }
+            // A compiled `{ ...a, k: v }` is the object literal it was.
+            e if let Some(compiled) = super::compiled::compiled_spread(e)
+                && compiled.object =>
+            {
+                ArgFact::Object {
+                    keys: compiled.static_keys.iter().map(|k| crate::model::Name::from(*k)).collect(),
+                    spread: !compiled.sources.is_empty(),
+                }
+            }
             Expression::StringLiteral(_)
             | Expression::NumericLiteral(_)
             | Expression::BooleanLiteral(_)
@@ -805,19 +861,23 @@ impl<'a> Lowerer<'a, '_> {
         if let Expression::Identifier(id) = callee
             && id.name == "require"
             && self.symbol_of(id).is_none()
+            && let Some(Expression::StringLiteral(s)) = c.arguments.first().and_then(|a| a.as_expression())
         {
-            if let Some(Expression::StringLiteral(s)) = c.arguments.first().and_then(|a| a.as_expression()) {
-                return Op::Loc(self.require(s.value.as_str(), c.span));
-            }
+            return Op::Loc(self.require(s.value.as_str()));
         }
         if let Some(op) = self.compiled_call(c) {
             return op;
+        }
+        if let Some(spread) = super::compiled::compiled_spread_of_call(c) {
+            self.take_use(c.span);
+            return self.compiled_spread_literal(c, spread);
         }
         let mut kind = super::CallKind::Plain;
         let (callee_op, recv, name, is_method) = match callee {
             Expression::Super(_) => (self.frame().super_ctor, self.frame().this, None, false),
             Expression::StaticMemberExpression(m) => {
                 let method = m.property.name.as_str();
+                self.note_member_use(&m.object, method);
                 let method_id = self.name(method);
                 self.note_use(&m.object, UseFact::Chained(method_id));
                 let object = self.expr(&m.object);
@@ -851,6 +911,7 @@ impl<'a> Lowerer<'a, '_> {
                 (self.load(object, Prop::Name(id)), object, Some(id), true)
             }
             other => {
+                self.note_param_role(other, known::PARAM_CALLED);
                 let op = self.expr(other);
                 let name = callee_name(other).map(|n| self.name(n));
                 (op, Op::None, name, false)
@@ -872,8 +933,7 @@ impl<'a> Lowerer<'a, '_> {
             // A new function each time, which calls the receiver with `this` = the first argument.
             let target = self.loc_of(recv);
             let this = args.first().copied().unwrap_or(Op::None);
-            let func = self.current();
-            let bound = self.new_value(ValFact::Bound { target, this, span: sp(c.span), func });
+            let bound = self.new_value(ValFact::Bound { target, this, span: sp(c.span) });
             self.push(Constraint::Assign { dst: result, src: Op::Val(bound) });
         }
         self.call_events(c, recv, name, &args, use_);
@@ -989,9 +1049,9 @@ impl<'a> Lowerer<'a, '_> {
     }
 
     /// `require("m")`, `import("m")`: a location that receives the module's exports.
-    pub(super) fn require(&mut self, specifier: &str, span: oxc_span::Span) -> Loc {
+    pub(super) fn require(&mut self, specifier: &str) -> Loc {
         let result = self.new_loc();
-        self.facts.requires.push(super::RequireFact { specifier: specifier.into(), result, span: sp(span) });
+        self.facts.requires.push(super::RequireFact { specifier: specifier.into(), result });
         result
     }
 

@@ -52,6 +52,100 @@ pub const ROUTE_EXPORTS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "H
 pub const REQUEST_PARAMS: &[&str] = &["req", "request"];
 /// ...followed by a response object (second parameter).
 pub const RESPONSE_PARAMS: &[&str] = &["res", "response", "reply", "h"];
+/// How a function uses a parameter (`FnFact::param_roles` bits): reads or calls a member only
+/// an HTTP request has...
+pub const PARAM_REQUEST: u8 = 1;
+/// ...a member only a response has...
+pub const PARAM_RESPONSE: u8 = 2;
+/// ...calls it (`next()`)...
+pub const PARAM_CALLED: u8 = 4;
+/// ...or a member of a Koa-style context...
+pub const PARAM_CONTEXT: u8 = 8;
+/// ...or a member that only an HTTP response has (`writeHead`, `setHeader`, `headersSent`).
+pub const PARAM_RESPONSE_ONLY: u8 = 16;
+
+/// Members that, on their own, show an object is an HTTP response.
+const RESPONSE_ONLY_MEMBERS: &[&str] =
+    &["writeHead", "setHeader", "flushHeaders", "headersSent", "sendStatus", "sendFile", "writeContinue"];
+
+/// Members of Node's and Express's request objects that other objects rarely have together
+/// with a response or `next` (the shape is decided in `lifetimes`, from two parameters).
+const REQUEST_MEMBERS: &[&str] = &[
+    "url",
+    "originalUrl",
+    "baseUrl",
+    "method",
+    "headers",
+    "rawHeaders",
+    "httpVersion",
+    "params",
+    "query",
+    "body",
+    "cookies",
+    "signedCookies",
+    "hostname",
+    "ip",
+    "ips",
+    "protocol",
+    "xhr",
+    "subdomains",
+    "session",
+    "sessionID",
+    "connection",
+    "socket",
+    "accepts",
+    "acceptsLanguages",
+];
+
+/// Members of Node's and Express's response objects.
+const RESPONSE_MEMBERS: &[&str] = &[
+    "writeHead",
+    "setHeader",
+    "getHeader",
+    "removeHeader",
+    "hasHeader",
+    "flushHeaders",
+    "headersSent",
+    "statusCode",
+    "statusMessage",
+    "end",
+    "write",
+    "send",
+    "json",
+    "jsonp",
+    "status",
+    "sendStatus",
+    "sendFile",
+    "redirect",
+    "render",
+    "cookie",
+    "clearCookie",
+    "locals",
+    "attachment",
+    "download",
+];
+
+/// Members of a Koa context that a plain object rarely has.
+const CONTEXT_MEMBERS: &[&str] = &["request", "response", "state", "throw", "assert", "cookies", "respond"];
+
+/// The role reading or calling `member` on a parameter gives it.
+pub fn param_role_of_member(member: &str) -> u8 {
+    let mut role = 0;
+    if REQUEST_MEMBERS.contains(&member) {
+        role |= PARAM_REQUEST;
+    }
+    if RESPONSE_MEMBERS.contains(&member) {
+        role |= PARAM_RESPONSE;
+    }
+    if CONTEXT_MEMBERS.contains(&member) {
+        role |= PARAM_CONTEXT;
+    }
+    if RESPONSE_ONLY_MEMBERS.contains(&member) {
+        role |= PARAM_RESPONSE_ONLY;
+    }
+    role
+}
+
 /// Koa-style `(ctx, next)` handlers.
 pub const CONTEXT_PARAMS: &[&str] = &["ctx", "context"];
 
@@ -196,21 +290,6 @@ pub fn is_call_name(name: &str) -> bool {
             | "abort"
     )
 }
-
-/// Constructors recorded even when not imported (globals such as `Worker`).
-pub const CONSTRUCTED: &[&str] = &[
-    "Worker",
-    "SharedWorker",
-    "Ajv",
-    "PrismaClient",
-    "Redis",
-    "Pool",
-    "Client",
-    "Agent",
-    "MutationObserver",
-    "ResizeObserver",
-    "IntersectionObserver",
-];
 
 /// Node's built-in modules (also reachable with a `node:` prefix).
 pub const NODE_BUILTINS: &[&str] = &[
@@ -394,18 +473,10 @@ pub fn is_builtin_global(name: &str) -> bool {
 /// Methods on timers that stop them (`timeout.close()` in Node).
 pub const TIMER_STOP_METHODS: &[&str] = &["close"];
 
-/// Globals that start a timer and return its id.
-pub fn is_timer_global(name: &str) -> bool {
-    matches!(name, "setInterval" | "setTimeout")
-}
-
 /// Globals that stop a timer given its id.
 pub fn is_timer_clear(name: &str) -> bool {
     matches!(name, "clearInterval" | "clearTimeout")
 }
-
-/// Object keys of options that remove a listener by themselves (`{ once: true }`, `{ signal }`).
-pub const AUTO_REMOVE_OPTIONS: &[&str] = &["signal", "once"];
 
 /// Parameter names that often hold a request-scoped object, for key kinds.
 pub fn is_request_like_name(name: &str) -> bool {

@@ -25,7 +25,7 @@ use oxc_ast::ast::*;
 use oxc_semantic::Scoping;
 use oxc_span::GetSpan;
 use oxc_syntax::symbol::SymbolId;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use smallvec::SmallVec;
 
 use crate::model::{Comment, ContainerKind, Derivation, FunctionKind, KeyKind, Name, Outcome, OutcomeKind, Params};
@@ -97,6 +97,9 @@ pub(crate) struct FnFact {
     pub params: Params,
     /// Where each parameter's value arrives.
     pub param_locs: SmallVec<[Loc; 4]>,
+    /// Per parameter: how the function's code (nested functions too) uses it, as
+    /// `known::PARAM_*` bits. A handler shows it takes a request by what it does with it.
+    pub param_roles: SmallVec<[u8; 4]>,
     /// `...rest`: receives every argument from its position on.
     pub rest_loc: Option<Loc>,
     pub ret: Loc,
@@ -110,6 +113,9 @@ pub(crate) struct FnFact {
     /// Parameters of enclosing functions this function refers to: their locations, the
     /// function whose parameters they are, and their names.
     pub captures: SmallVec<[(Loc, u32, Name); 2]>,
+    /// Property names it is stored under besides its own name (`debug.destroy = destroy`,
+    /// `obj.close = onClose`): what callers know it as.
+    pub stored_as: SmallVec<[Name; 1]>,
     /// Exported under this name by an ES `export` (Next.js-style route exports).
     pub exported_as: Option<Name>,
     /// The function's value id (`u32::MAX` for the module top level).
@@ -140,7 +146,6 @@ pub(crate) enum ValFact {
         target: Loc,
         this: Op,
         span: Span,
-        func: u32,
     },
 }
 
@@ -218,7 +223,6 @@ pub(crate) struct RequireFact {
     pub specifier: Name,
     /// Receives the module's exports.
     pub result: Loc,
-    pub span: Span,
 }
 
 /// Something an `if` (or `&&`, `?:`) condition reads, by hash of its text.
@@ -325,17 +329,14 @@ pub(crate) struct FileFacts {
     pub global_writes: Vec<GlobalWrite>,
     /// Hashes of the texts of assignment targets, for flag guards.
     pub written_flags: Vec<u64>,
+    /// References to a variable that only ever holds `this` (`var _this = this`, `const self = this`,
+    /// as compilers and ES5 code write it), in source order: paths read them as `this`.
+    pub this_alias_refs: Vec<Span>,
 }
 
 /// Lower a parsed file into facts.
-pub(crate) fn lower(
-    path: &Path,
-    program: &Program<'_>,
-    scoping: &Scoping,
-    source: &str,
-    options: &crate::Options,
-) -> FileFacts {
-    let mut l = Lowerer::new(path, source, scoping, options);
+pub(crate) fn lower(path: &Path, program: &Program<'_>, scoping: &Scoping, source: &str) -> FileFacts {
+    let mut l = Lowerer::new(path, source, scoping);
     l.program(program);
     l.finish(program)
 }
@@ -357,7 +358,6 @@ struct Frame {
 pub(crate) struct Lowerer<'a, 's> {
     source: &'a str,
     scoping: &'s Scoping,
-    options: &'s crate::Options,
     facts: FileFacts,
     name_ids: HashMap<&'a str, u32>,
     frames: Vec<Frame>,
@@ -377,6 +377,11 @@ pub(crate) struct Lowerer<'a, 's> {
     exported_symbols: Vec<(SymbolId, Name)>,
     /// The function a `function f` declaration or `const f = () => ...` binds, by symbol.
     fn_of_symbol: HashMap<SymbolId, u32>,
+    /// `obj.name = f` with `f` a variable: the name a function is stored under, resolved at the end
+    /// (a function declaration may come later in the file).
+    stored_names: Vec<(SymbolId, Name)>,
+    /// Variables declared as `this` and never assigned again.
+    this_aliases: HashSet<SymbolId>,
     /// `const` bindings initialised with a literal: keys that never change.
     constant_symbols: rustc_hash::FxHashSet<SymbolId>,
     /// The file assigns `module.exports = ...`.
@@ -384,7 +389,7 @@ pub(crate) struct Lowerer<'a, 's> {
 }
 
 impl<'a, 's> Lowerer<'a, 's> {
-    fn new(path: &Path, source: &'a str, scoping: &'s Scoping, options: &'s crate::Options) -> Self {
+    fn new(path: &Path, source: &'a str, scoping: &'s Scoping) -> Self {
         let n_symbols = scoping.symbols_len() as u32;
         let mut facts = FileFacts {
             path: path.to_path_buf(),
@@ -404,6 +409,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             outcomes: Vec::new(),
             global_writes: Vec::new(),
             written_flags: Vec::new(),
+            this_alias_refs: Vec::new(),
         };
         let ret = facts.n_locs;
         let this = facts.n_locs + 1;
@@ -416,6 +422,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             parent: None,
             params: Params::new(),
             param_locs: SmallVec::new(),
+            param_roles: SmallVec::new(),
             rest_loc: None,
             ret,
             this,
@@ -425,6 +432,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             strict: false,
             returns_value: false,
             captures: SmallVec::new(),
+            stored_as: SmallVec::new(),
             exported_as: None,
             value: u32::MAX,
             on_prototype: false,
@@ -433,7 +441,6 @@ impl<'a, 's> Lowerer<'a, 's> {
         let mut l = Self {
             source,
             scoping,
-            options,
             facts,
             name_ids: HashMap::default(),
             frames: vec![Frame {
@@ -452,6 +459,8 @@ impl<'a, 's> Lowerer<'a, 's> {
             exports_loc,
             exported_symbols: Vec::new(),
             fn_of_symbol: HashMap::default(),
+            stored_names: Vec::new(),
+            this_aliases: HashSet::default(),
             constant_symbols: Default::default(),
             assigns_module_exports: false,
         };
@@ -484,6 +493,15 @@ impl<'a, 's> Lowerer<'a, 's> {
             self.push(Constraint::Store { base: Op::Val(module), prop: Prop::Name(exports), src: Op::Val(first) });
         }
         self.facts.directive_comments = directive_comments(program, self.source);
+        self.facts.this_alias_refs.sort_unstable_by_key(|s| s.start);
+        for (sym, name) in std::mem::take(&mut self.stored_names) {
+            if let Some(&f) = self.fn_of_symbol.get(&sym) {
+                let function = &mut self.facts.functions[f as usize];
+                if function.name.as_ref() != Some(&name) && !function.stored_as.contains(&name) {
+                    function.stored_as.push(name);
+                }
+            }
+        }
         for (sym, name) in std::mem::take(&mut self.exported_symbols) {
             if let Some(&f) = self.fn_of_symbol.get(&sym) {
                 self.facts.functions[f as usize].exported_as.get_or_insert(name);

@@ -160,7 +160,7 @@ impl<'a> Lowerer<'a, '_> {
                 }
             }
             Statement::ExportFromDeclaration(e) => {
-                let module = self.require(e.source.value.as_str(), e.span);
+                let module = self.require(e.source.value.as_str());
                 for spec in &e.specifiers {
                     let prop = Prop::Name(self.name(spec.local.name().as_str()));
                     let value = self.load(Op::Loc(module), prop);
@@ -188,7 +188,7 @@ impl<'a> Lowerer<'a, '_> {
                 self.export("default", op);
             }
             Statement::ExportAllDeclaration(e) => {
-                let module = self.require(e.source.value.as_str(), e.span);
+                let module = self.require(e.source.value.as_str());
                 match &e.exported {
                     Some(name) => self.export(name.name().as_str(), Op::Loc(module)),
                     None => {
@@ -208,7 +208,7 @@ impl<'a> Lowerer<'a, '_> {
             }
             Statement::TSImportEqualsDeclaration(d) => {
                 if let TSModuleReference::ExternalModuleReference(r) = &d.module_reference {
-                    let module = self.require(r.expression.value.as_str(), d.span);
+                    let module = self.require(r.expression.value.as_str());
                     if let Some(sym) = d.id.symbol_id.get() {
                         self.push(Constraint::Assign { dst: sym.index() as u32, src: Op::Loc(module) });
                     }
@@ -256,6 +256,11 @@ impl<'a> Lowerer<'a, '_> {
                 BindingPattern::BindingIdentifier(b) => b.symbol_id.get(),
                 _ => None,
             };
+            if let (Some(sym), Expression::ThisExpression(_)) = (symbol, init.get_inner_expression())
+                && self.scoping.get_resolved_references(sym).all(|r| !r.is_write())
+            {
+                self.this_aliases.insert(sym);
+            }
             let op = match init.get_inner_expression() {
                 Expression::FunctionExpression(f) => Op::Val(self.function_value(f, FnInfo::named(name))),
                 Expression::ArrowFunctionExpression(f) => Op::Val(self.arrow_value(f, FnInfo::named(name))),
@@ -285,7 +290,7 @@ impl<'a> Lowerer<'a, '_> {
                     }
                     let op = self.expr(init);
                     if name.is_some() {
-                        self.name_created(op, d.id.span());
+                        self.declare_created(op, d.id.span(), d.span);
                     }
                     op
                 }
@@ -303,7 +308,7 @@ impl<'a> Lowerer<'a, '_> {
         if i.import_kind.is_type() {
             return;
         }
-        let module = self.require(i.source.value.as_str(), i.span);
+        let module = self.require(i.source.value.as_str());
         for spec in i.specifiers.iter().flatten() {
             match spec {
                 ImportDeclarationSpecifier::ImportSpecifier(s) => {
