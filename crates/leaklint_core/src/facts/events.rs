@@ -61,9 +61,9 @@ impl<'a> Lowerer<'a, '_> {
         if let Some((object, _)) = member_callee(&c.callee) {
             let object_span = object.span();
             if known::is_add_listener(method) && c.arguments.len() >= 2 {
-                self.listener(c, object, method, recv, args, use_, false);
+                self.listener(c, (object, method), recv, args, use_, false);
             } else if known::is_remove_listener(method) {
-                self.listener(c, object, method, recv, args, use_, true);
+                self.listener(c, (object, method), recv, args, use_, true);
             } else if matches!(method, "catch" | "then" | "finally") {
                 self.promise_callback(object, method, &c.arguments);
             }
@@ -217,8 +217,7 @@ impl<'a> Lowerer<'a, '_> {
     fn listener(
         &mut self,
         c: &CallExpression<'a>,
-        object: &Expression<'a>,
-        method: &str,
+        (object, method): (&Expression<'a>, &str),
         recv: Op,
         args: &[Op],
         use_: UseFact,
