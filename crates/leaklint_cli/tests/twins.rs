@@ -10,7 +10,6 @@ use std::process::Command;
 use common::workspace_root;
 
 #[test]
-#[ignore = "enable when the model handles compiled code"]
 fn twins_get_the_verdict_of_their_original() {
     let root = workspace_root();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("twins");

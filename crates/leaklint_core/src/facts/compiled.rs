@@ -11,7 +11,7 @@ use oxc_ast::ast::*;
 use oxc_span::GetSpan;
 
 use super::{CallFact, Constraint, Lowerer, Op, Prop, UseFact, ValFact, callee_name, known, sp, static_key_str};
-use crate::model::ContainerKind;
+use crate::model::{ContainerKind, OutcomeKind};
 
 impl<'a> Lowerer<'a, '_> {
     /// Calls whose arguments must be lowered in a special way; `None` for every other call.
@@ -497,4 +497,129 @@ fn is_temp_object(seq: &SequenceExpression<'_>) -> bool {
     matches!(first.get_inner_expression(), Expression::AssignmentExpression(a)
         if matches!(&a.left, AssignmentTarget::AssignmentTargetIdentifier(t) if t.name == last.name)
             && matches!(a.right.get_inner_expression(), Expression::ObjectExpression(_)))
+}
+
+/// The try table a regenerator call passes last: `_regenerator().w(fn, _callee, null, [[1, 3]])`,
+/// `regeneratorRuntime.wrap(fn, _callee, this, [[0, 7, 11, 14]])`. Locations a row leaves out are `None`.
+pub(super) fn try_table(c: &CallExpression<'_>) -> Option<Vec<[Option<u32>; 4]>> {
+    if c.arguments.len() < 2 || !c.arguments[0].as_expression().is_some_and(|e| e.get_inner_expression().is_function())
+    {
+        return None;
+    }
+    let Some(Expression::ArrayExpression(rows)) = c.arguments.last()?.as_expression().map(|e| e.get_inner_expression())
+    else {
+        return None;
+    };
+    rows.elements.iter().map(|row| try_row(row.as_expression()?)).collect::<Option<Vec<_>>>().filter(|t| !t.is_empty())
+}
+
+/// `[try, catch, finally, after]`, any of the last three left out (`[1, 3, , 4]`).
+fn try_row(row: &Expression<'_>) -> Option<[Option<u32>; 4]> {
+    let Expression::ArrayExpression(cells) = row.get_inner_expression() else { return None };
+    if cells.elements.is_empty() || cells.elements.len() > 4 {
+        return None;
+    }
+    let mut out = [None; 4];
+    for (i, cell) in cells.elements.iter().enumerate() {
+        out[i] = match cell {
+            ArrayExpressionElement::Elision(_) => None,
+            other => match other.as_expression().map(|e| e.get_inner_expression()) {
+                Some(Expression::NumericLiteral(n)) if n.value >= 0.0 && n.value.fract() == 0.0 => Some(n.value as u32),
+                _ => return None,
+            },
+        };
+    }
+    out[0]?;
+    Some(out)
+}
+
+impl<'a> Lowerer<'a, '_> {
+    /// The `catch` and `finally` clauses of a generator state machine (Babel's regenerator, tsc's
+    /// `__generator`): `switch (_context.p = _context.n)` or `switch (_a.label)` over numbered
+    /// cases. A catch clause is its case's code, guarding the code from the try location to it.
+    pub(super) fn generator_clauses(&self, sw: &SwitchStatement<'a>) -> Vec<(OutcomeKind, oxc_span::Span)> {
+        let machine = match sw.discriminant.get_inner_expression() {
+            Expression::StaticMemberExpression(m) => m.property.name == "label",
+            Expression::AssignmentExpression(a) => {
+                matches!(&a.left, AssignmentTarget::StaticMemberExpression(m) if matches!(m.property.name.as_str(), "p" | "prev"))
+                    && matches!(a.right.get_inner_expression(), Expression::StaticMemberExpression(m)
+                        if matches!(m.property.name.as_str(), "n" | "next"))
+            }
+            _ => false,
+        };
+        let numbered = |case: &SwitchCase<'_>| match case.test.as_ref().map(|t| t.get_inner_expression()) {
+            Some(Expression::NumericLiteral(n)) => Some(n.value as u32),
+            _ => None,
+        };
+        if !machine || sw.cases.iter().any(|c| c.test.is_some() && numbered(c).is_none()) {
+            return Vec::new();
+        }
+        // tsc pushes its rows as it enters each `try`: `_a.trys.push([1, 3, , 4])`.
+        let mut table: Vec<[Option<u32>; 4]> = self.try_tables.last().cloned().unwrap_or_default();
+        for case in &sw.cases {
+            for st in &case.consequent {
+                if let Statement::ExpressionStatement(e) = st
+                    && let Expression::CallExpression(c) = e.expression.get_inner_expression()
+                    && let Expression::StaticMemberExpression(push) = c.callee.get_inner_expression()
+                    && push.property.name == "push"
+                    && matches!(push.object.get_inner_expression(), Expression::StaticMemberExpression(t) if t.property.name == "trys")
+                    && let Some(row) = c.arguments.first().and_then(|a| a.as_expression()).and_then(try_row)
+                {
+                    table.push(row);
+                }
+            }
+        }
+        let case_at = |n: u32| sw.cases.iter().find(|c| numbered(c) == Some(n));
+        // Where the `try` starts: Babel marks it inside a case (`_context.p = 1`), else its case.
+        let try_start = |n: u32| {
+            for case in &sw.cases {
+                for st in &case.consequent {
+                    if let Statement::ExpressionStatement(e) = st
+                        && let Expression::AssignmentExpression(a) = e.expression.get_inner_expression()
+                        && matches!(&a.left, AssignmentTarget::StaticMemberExpression(m) if matches!(m.property.name.as_str(), "p" | "prev"))
+                        && matches!(a.right.get_inner_expression(), Expression::NumericLiteral(v) if v.value as u32 == n)
+                    {
+                        return Some(st.span().start);
+                    }
+                }
+            }
+            case_at(n).map(|c| c.span.start)
+        };
+        // A clause is the code of its case, without the `case N:` label and the compiler's own
+        // entry into it (`_context.p = 3; _t = _context.v;`, `err_1 = _a.sent();`), so that it
+        // points at the first line the source has.
+        let body = |case: &SwitchCase<'_>| {
+            let own = case.consequent.iter().find(|st| !is_state_bookkeeping(st));
+            let start = own.or(case.consequent.first()).map_or(case.span.start, |s| s.span().start);
+            oxc_span::Span::new(start, case.span.end)
+        };
+        let mut out = Vec::new();
+        for row in &table {
+            if let (Some(start), Some(catch_case)) = (row[0].and_then(try_start), row[1].and_then(case_at))
+                && start < catch_case.span.start
+            {
+                let try_block = crate::span::Span::new(start, catch_case.span.start);
+                out.push((OutcomeKind::Catch { try_block }, body(catch_case)));
+            }
+            if let Some(finally_case) = row[2].and_then(case_at) {
+                out.push((OutcomeKind::Finally, body(finally_case)));
+            }
+        }
+        out
+    }
+}
+
+/// A statement a generator state machine writes for itself: `_context.p = 3`, `_a.label = 1`,
+/// `_t = _context.v`, `err_1 = _a.sent()`, `_context.t0 = _context["catch"](1)`.
+fn is_state_bookkeeping(st: &Statement<'_>) -> bool {
+    let Statement::ExpressionStatement(e) = st else { return false };
+    let Expression::AssignmentExpression(a) = e.expression.get_inner_expression() else { return false };
+    match a.right.get_inner_expression() {
+        Expression::NumericLiteral(_) => {
+            matches!(&a.left, AssignmentTarget::StaticMemberExpression(m) if matches!(m.property.name.as_str(), "p" | "prev" | "label"))
+        }
+        Expression::StaticMemberExpression(m) => matches!(m.property.name.as_str(), "v" | "sent"),
+        Expression::CallExpression(c) => matches!(super::events::member_callee(&c.callee), Some((_, "sent" | "catch"))),
+        _ => false,
+    }
 }

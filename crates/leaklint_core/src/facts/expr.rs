@@ -919,6 +919,11 @@ impl<'a> Lowerer<'a, '_> {
         };
         let mut args: smallvec::SmallVec<[Op; 3]> = smallvec::SmallVec::with_capacity(c.arguments.len());
         let mut spread_from = None;
+        let try_table = super::compiled::try_table(c);
+        let has_try_table = try_table.is_some();
+        if let Some(table) = try_table {
+            self.try_tables.push(table);
+        }
         for (i, arg) in c.arguments.iter().enumerate() {
             if matches!(arg, Argument::SpreadElement(_)) && spread_from.is_none() {
                 spread_from = Some(i as u8);
@@ -927,6 +932,9 @@ impl<'a> Lowerer<'a, '_> {
             // `f.apply(t, xs)`: what `f` receives are the elements of `xs`.
             let op = if kind == super::CallKind::Apply && i == 1 { self.load(op, Prop::Elem) } else { op };
             args.push(op);
+        }
+        if has_try_table {
+            self.try_tables.pop();
         }
         let result = self.new_loc();
         if kind == super::CallKind::Bind {
@@ -946,15 +954,14 @@ impl<'a> Lowerer<'a, '_> {
         };
         let first = c.arguments.first().and_then(|a| a.as_expression()).map(|e| e.get_inner_expression());
         let first_arg_this = matches!(first, Some(Expression::ThisExpression(_)));
-        let first_is_path = matches!(
-            first,
-            Some(
-                Expression::StringLiteral(_)
-                    | Expression::TemplateLiteral(_)
-                    | Expression::RegExpLiteral(_)
-                    | Expression::ArrayExpression(_)
-            )
-        );
+        // A route path: `'/users/:id'`, `'*'`, `` `${base}/x` ``, a regular expression, a list of them.
+        // `cache.get('key', compute)` and `config.get('a.b', fallback)` are not routes.
+        let first_is_path = match first {
+            Some(Expression::StringLiteral(s)) => s.value.starts_with('/') || s.value == "*",
+            Some(Expression::TemplateLiteral(t)) => t.quasis.iter().any(|q| q.value.raw.contains('/')),
+            Some(Expression::RegExpLiteral(_) | Expression::ArrayExpression(_)) => true,
+            _ => false,
+        };
         // `check(this, F)` (Babel's `_classCallCheck`): `F` is a constructor.
         if first_arg_this
             && c.arguments.len() == 2

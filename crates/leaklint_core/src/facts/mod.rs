@@ -380,6 +380,9 @@ pub(crate) struct Lowerer<'a, 's> {
     /// `obj.name = f` with `f` a variable: the name a function is stored under, resolved at the end
     /// (a function declaration may come later in the file).
     stored_names: Vec<(SymbolId, Name)>,
+    /// Try tables (`[[1, 3]]`: try, catch, finally, after locations) of the regenerator calls being
+    /// lowered, innermost last: the state machine in their function argument reads its own.
+    try_tables: Vec<Vec<[Option<u32>; 4]>>,
     /// Variables declared as `this` and never assigned again.
     this_aliases: HashSet<SymbolId>,
     /// `const` bindings initialised with a literal: keys that never change.
@@ -461,6 +464,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             fn_of_symbol: HashMap::default(),
             stored_names: Vec::new(),
             this_aliases: HashSet::default(),
+            try_tables: Vec::new(),
             constant_symbols: Default::default(),
             assigns_module_exports: false,
         };

@@ -130,6 +130,10 @@ impl<'a> Lowerer<'a, '_> {
                 self.expr(&t.argument);
             }
             Statement::SwitchStatement(sw) => {
+                // A down-levelled `async` function's `try`/`catch` lives on as jump tables.
+                for (kind, clause) in self.generator_clauses(sw) {
+                    self.outcome(clause, kind);
+                }
                 self.expr(&sw.discriminant);
                 for case in &sw.cases {
                     if let Some(test) = &case.test {
