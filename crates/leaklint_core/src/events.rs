@@ -359,6 +359,11 @@ impl Builder<'_> {
             VKind::GlobalObject => Some(Longevity::Global),
             VKind::Property { base, name, .. } => {
                 let prop = self.g.name(*name);
+                // A prototype is reached as `this` by its instances' methods; what they write
+                // lands on the instances.
+                if prop == "prototype" {
+                    return None;
+                }
                 match &self.g.values[*base as usize] {
                     VKind::GlobalObject if prop == "process" => Some(Longevity::Process),
                     VKind::GlobalObject => Some(Longevity::Global),
@@ -428,6 +433,31 @@ impl Builder<'_> {
         found.or_else(|| self.released.contains(&v).then_some(Longevity::Pooled))
     }
 
+    /// Is `v` made as often as `func` runs (or more often): an instance built per run, an object
+    /// created per run, a request handler's parameter? Such a value dies with the run.
+    fn made_per_run(&self, v: u32, func: FunctionId) -> bool {
+        let rate = self.life(func);
+        if !rate.runs_repeatedly() {
+            return false;
+        }
+        match &self.g.values[v as usize] {
+            VKind::Instance(ctor) => self.life(*ctor) >= rate,
+            VKind::Created { file, local } => {
+                let fi = file.0 as usize;
+                match self.files[fi].values.get(*local as usize) {
+                    Some(ValFact::Created { func: made, .. }) => self.life(FunctionId(self.g.fn_base[fi] + made)) >= rate,
+                    _ => false,
+                }
+            }
+            VKind::CallResult { call } => self.life(self.g.calls[*call as usize].caller) >= rate,
+            // What a request handler is handed by the framework (not by the package's own calls).
+            VKind::Parameter { func: h, .. } => {
+                self.life(*h) == Lifetime::PerRequest && matches!(self.lt.why[h.0 as usize], crate::model::Why::Fixed(_))
+            }
+            _ => false,
+        }
+    }
+
     /// A value made by `made_in` outlives a run of `func` when `made_in` runs less often.
     fn created_longevity(&self, made_in: FunctionId, func: FunctionId, other_file: bool) -> Option<Longevity> {
         let made = self.life(made_in);
@@ -445,9 +475,47 @@ impl Builder<'_> {
             if f == made_in {
                 return Some(Longevity::Captured);
             }
+            // A listener added during the run that made the value (`const chunks = []; res.on('data',
+            // c => chunks.push(c))`) repeats only while its emitter fires; an emitter from that same
+            // run (or handed to it) takes the value with it when it goes.
+            if let Some(c) = self.lt.listener[f.0 as usize]
+                && !self.emitter_outlives(c, made_in)
+            {
+                return None;
+            }
             at = self.parent_of(f);
         }
         Some(if made == Lifetime::Startup { Longevity::Singleton } else { Longevity::CreatedLessOften })
+    }
+
+    /// Does the emitter of the add-listener call `c` come from outside a run of `made_in`: a global,
+    /// an import, or an object made by other code?
+    fn emitter_outlives(&self, c: u32, made_in: FunctionId) -> bool {
+        let Some(recv) = self.g.calls[c as usize].recv else { return false };
+        let inside = |f: FunctionId| {
+            let mut at = Some(f);
+            while let Some(x) = at {
+                if x == made_in {
+                    return true;
+                }
+                at = self.parent_of(x);
+            }
+            false
+        };
+        self.s.values_at(recv).iter().any(|&v| match &self.g.values[v as usize] {
+            VKind::Parameter { func, .. } => !inside(*func),
+            VKind::Instance(ctor) => !inside(*ctor),
+            VKind::Created { file, local } => {
+                let fi = file.0 as usize;
+                match self.files[fi].values.get(*local as usize) {
+                    Some(ValFact::Created { func, .. }) => !inside(FunctionId(self.g.fn_base[fi] + func)),
+                    _ => true,
+                }
+            }
+            VKind::CallResult { call } => !inside(self.g.calls[*call as usize].caller),
+            VKind::Function(_) | VKind::Bound { .. } => false,
+            _ => true,
+        })
     }
 
     fn parent_of(&self, f: FunctionId) -> Option<FunctionId> {
@@ -587,6 +655,12 @@ impl Builder<'_> {
                 }
                 kind => {
                     let targets = self.targets(fi, e.target);
+                    // A place that may hold an object made per run (the request, this call's
+                    // instance) is not shown to be long-lived by the other values it may hold.
+                    // A binding replaced per run holds each run's new value too: that is the shape
+                    // `x = [...x, y]` asks about, not a sign that `x` dies with the run.
+                    let per_run = !matches!(kind, EventFactKind::Reassign { .. })
+                        && targets.iter().any(|&v| self.made_per_run(v, func));
                     let exclude: Vec<u32> = match kind {
                         EventFactKind::Reassign { new_value, .. } => self.op_values(fi, *new_value),
                         _ => Vec::new(),
@@ -613,7 +687,7 @@ impl Builder<'_> {
                                 let values = stored_values.iter().take(MAX_TARGETS).map(|&s| self.value(s)).collect();
                                 EventKind::Write {
                                     target,
-                                    longevity: self.longevity(v, func, file, 0),
+                                    longevity: if per_run { None } else { self.longevity(v, func, file, 0) },
                                     method: method.clone(),
                                     key: *key,
                                     key_text: key_span.map(|s| compact_text(source, s)),
@@ -632,7 +706,7 @@ impl Builder<'_> {
                                 target,
                                 derived: derived.clone(),
                                 path: path.clone(),
-                                longevity: self.longevity(v, func, file, 0),
+                                longevity: if per_run { None } else { self.longevity(v, func, file, 0) },
                                 slot: self.slot(fi, *slot),
                             },
                             EventFactKind::Iterate => EventKind::Iterate { target },
@@ -676,7 +750,11 @@ impl Builder<'_> {
         options: &crate::Options,
     ) -> EmitterRef {
         let values = self.targets(fi, op);
-        let mut longevity = values.iter().find_map(|&v| self.longevity(v, func, file, 0));
+        let mut longevity = if values.iter().any(|&v| self.made_per_run(v, func)) {
+            None
+        } else {
+            values.iter().find_map(|&v| self.longevity(v, func, file, 0))
+        };
         if longevity.is_none() && options.long_lived_emitters.iter().any(|e| e.as_str() == path.as_str()) {
             longevity = Some(Longevity::Configured);
         }

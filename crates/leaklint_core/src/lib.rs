@@ -180,7 +180,17 @@ pub fn run_rules_with(
         out.extend(ctx.into_diagnostics());
     }
     suppress::apply_directives(model.directive_comments(), source, rules, options, &mut out);
-    out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
+    // The most severe first among findings of one rule at one place: a write that reaches two
+    // values of the same collection (two instances, two call paths) is one finding.
+    out.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule, std::cmp::Reverse(a.severity)).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.rule,
+            std::cmp::Reverse(b.severity),
+        ))
+    });
+    out.dedup_by(|later, kept| later.span == kept.span && later.rule == kept.rule);
     out
 }
 

@@ -30,6 +30,9 @@ pub(crate) struct Lifetimes {
     pub proven: Vec<bool>,
     pub why: Vec<Why>,
     pub entry: Vec<Option<Site>>,
+    /// The add-listener call (an index into `Graph::calls`) that gives a function its rate, when
+    /// that is what does: the function lives as long as that emitter keeps it.
+    pub listener: Vec<Option<u32>>,
 }
 
 #[derive(Clone)]
@@ -44,8 +47,10 @@ enum Sink {
     Nothing,
     /// Calls it at the caller's rate (`forEach`, `then`, `setTimeout`).
     Inherit,
-    /// Calls it at a known rate (a route, an interval, a listener), and at least as often as the caller.
+    /// Calls it at a known rate (a route, an interval), and at least as often as the caller.
     Fixed(Lifetime, String),
+    /// Calls it when its emitter fires (`emitter.on(event, f)`), at a known rate.
+    Listener(Lifetime, String),
     /// Middleware when the function takes a request and a response; otherwise the caller's rate.
     IfHandler(String),
     /// Anything: the caller's rate, and repeatable by assumption.
@@ -61,6 +66,7 @@ pub(crate) fn decide(
 ) -> Lifetimes {
     let n = g.functions.len();
     let mut by_fn: Vec<Vec<Source>> = vec![Vec::new(); n];
+    let mut listener_why: Vec<Vec<(Arc<str>, u32)>> = vec![Vec::new(); n];
     let fact = |f: FunctionId| {
         let node = &g.functions[f.0 as usize];
         &files[node.file.0 as usize].functions[node.local as usize]
@@ -110,8 +116,9 @@ pub(crate) fn decide(
                             }
                         }
                     }
-                    // `server.route({ method, url, handler })`: the handler runs per request.
-                    VKind::Created { .. } => {
+                    // `server.route({ method, url, handler })`: the handler runs per request. Only an
+                    // object that is a route definition (a method and a path) says so.
+                    VKind::Created { .. } if is_route_definition(g, s, cf.arg_facts.get(i), v) => {
                         for key in known::HANDLER_KEYS {
                             if let Some(&k) = g.name_ids.get(*key)
                                 && let Some(fl) = s.field(v, k)
@@ -149,6 +156,11 @@ pub(crate) fn decide(
                     Sink::Nothing | Sink::Inherit => {}
                     Sink::Fixed(life, why) => {
                         list.push(Source::Fixed { life: *life, proven: true, why: Arc::from(why.as_str()) })
+                    }
+                    Sink::Listener(life, why) => {
+                        let why: Arc<str> = Arc::from(why.as_str());
+                        listener_why[f.0 as usize].push((why.clone(), c as u32));
+                        list.push(Source::Fixed { life: *life, proven: true, why });
                     }
                     Sink::IfHandler(why) => {
                         if fact(f).params.len() >= 2 {
@@ -225,6 +237,7 @@ pub(crate) fn decide(
         proven: vec![true; n],
         why: vec![Why::TopLevel; n],
         entry: vec![None; n],
+        listener: vec![None; n],
     };
     // A constructor built by code that repeats runs once per instance.
     let constructor: Vec<bool> = (0..n)
@@ -275,6 +288,11 @@ pub(crate) fn decide(
         }
         if !changed {
             break;
+        }
+    }
+    for (i, why) in lt.why.iter().enumerate() {
+        if let Why::Fixed(w) = why {
+            lt.listener[i] = listener_why[i].iter().find(|(a, _)| Arc::ptr_eq(a, w)).map(|(_, c)| *c);
         }
     }
     lt
@@ -406,10 +424,12 @@ fn sink(
         });
         return match event {
             Some(e) if known::REQUEST_EVENTS.contains(&e) && !on_process => {
-                Sink::Fixed(PerRequest, format!("`{e}` handler on `{}`", emitter_text(&callee_text)))
+                Sink::Listener(PerRequest, format!("`{e}` handler on `{}`", emitter_text(&callee_text)))
             }
-            Some(e) => Sink::Fixed(Repeatable, format!("`{e}` listener")),
-            None => Sink::Fixed(Repeatable, "event listener".into()),
+            // An event an emitter fires once in its life runs its listener at the rate it was added.
+            Some(e) if known::ONCE_PER_EMITTER_EVENTS.contains(&e) => Sink::Inherit,
+            Some(e) => Sink::Listener(Repeatable, format!("`{e}` listener")),
+            None => Sink::Listener(Repeatable, "event listener".into()),
         };
     }
     if method == "setInterval" {
@@ -424,4 +444,13 @@ fn sink(
 /// `server.on` → `server`.
 fn emitter_text(callee: &str) -> &str {
     callee.rsplit_once('.').map(|(o, _)| o).unwrap_or(callee)
+}
+
+/// Is the object `v` (written as `arg`) a route definition: a `method` and a `url` or `path`?
+fn is_route_definition(g: &Graph, s: &Solved, arg: Option<&crate::facts::ArgFact>, v: u32) -> bool {
+    let has = |name: &str| match arg {
+        Some(crate::facts::ArgFact::Object { keys, .. }) => keys.iter().any(|k| k == name),
+        _ => g.name_ids.get(name).is_some_and(|&k| s.field(v, k).is_some()),
+    };
+    has("method") && (has("url") || has("path"))
 }

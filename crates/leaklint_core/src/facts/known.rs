@@ -42,6 +42,22 @@ pub const PER_REQUEST_HOOKS: &[&str] = &[
     "onRequestAbort",
 ];
 
+/// Events an emitter fires at most once in its life (a server starts listening once, a stream
+/// ends once, a process exits once).
+pub const ONCE_PER_EMITTER_EVENTS: &[&str] = &[
+    "listening",
+    "ready",
+    "open",
+    "close",
+    "end",
+    "finish",
+    "exit",
+    "beforeExit",
+    "DOMContentLoaded",
+    "load",
+    "unload",
+];
+
 /// Object keys whose function value is a per-request handler (`server.route({ handler })`).
 pub const HANDLER_KEYS: &[&str] = &["handler"];
 
