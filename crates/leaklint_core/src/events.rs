@@ -445,14 +445,17 @@ impl Builder<'_> {
             VKind::Created { file, local } => {
                 let fi = file.0 as usize;
                 match self.files[fi].values.get(*local as usize) {
-                    Some(ValFact::Created { func: made, .. }) => self.life(FunctionId(self.g.fn_base[fi] + made)) >= rate,
+                    Some(ValFact::Created { func: made, .. }) => {
+                        self.life(FunctionId(self.g.fn_base[fi] + made)) >= rate
+                    }
                     _ => false,
                 }
             }
             VKind::CallResult { call } => self.life(self.g.calls[*call as usize].caller) >= rate,
             // What a request handler is handed by the framework (not by the package's own calls).
             VKind::Parameter { func: h, .. } => {
-                self.life(*h) == Lifetime::PerRequest && matches!(self.lt.why[h.0 as usize], crate::model::Why::Fixed(_))
+                self.life(*h) == Lifetime::PerRequest
+                    && matches!(self.lt.why[h.0 as usize], crate::model::Why::Fixed(_))
             }
             _ => false,
         }

@@ -83,7 +83,22 @@ pub(crate) fn decide(
             continue;
         }
         let (site, cf) = site_of_call(c);
-        by_fn[f.0 as usize].push(Source::Follows { from: call.caller, site });
+        // A callback called back through a parameter (`forEach(obj, fn)` calling `fn(...)`) runs
+        // within the run that handed it over, not at the helper's rate, which every other caller
+        // of the helper raises too. For a callback written inline, that run is its enclosing
+        // function's.
+        let params = &g.functions[call.caller.0 as usize].params;
+        let through_receiver = matches!(call.kind, crate::facts::CallKind::Call | crate::facts::CallKind::Apply);
+        let called_back =
+            params.contains(&call.callee) || (through_receiver && call.recv.is_some_and(|r| params.contains(&r)));
+        let from = match (called_back, fact(f).parent) {
+            (true, Some(p)) if p != 0 => FunctionId(g.fn_base[g.functions[f.0 as usize].file.0 as usize] + p),
+            _ => call.caller,
+        };
+        if from == f {
+            continue;
+        }
+        by_fn[f.0 as usize].push(Source::Follows { from, site });
         if cf.jsx {
             by_fn[f.0 as usize].push(Source::Fixed {
                 life: Lifetime::Repeatable,
@@ -118,7 +133,10 @@ pub(crate) fn decide(
                     }
                     // `server.route({ method, url, handler })`: the handler runs per request. Only an
                     // object that is a route definition (a method and a path) says so.
-                    VKind::Created { .. } if is_route_definition(g, s, cf.arg_facts.get(i), v) => {
+                    VKind::Created { .. }
+                        if call.name.is_some_and(|n| known::ROUTE_DEFINITION_METHODS.contains(&g.name(n)))
+                            && is_route_definition(g, s, cf.arg_facts.get(i), v) =>
+                    {
                         for key in known::HANDLER_KEYS {
                             if let Some(&k) = g.name_ids.get(*key)
                                 && let Some(fl) = s.field(v, k)
@@ -389,13 +407,11 @@ fn sink(
         };
     }
     if cf.is_method {
-        if known::ROUTE_METHODS.contains(&method)
-            && index > 0
-            && (cf.first_is_path || known::MIDDLEWARE_METHODS.contains(&method))
-        {
+        // `app.get('/x', fn)`, `app.use('/api', fn)`: a path first. `schema.pre('save', fn)` is no route.
+        if known::ROUTE_METHODS.contains(&method) && index > 0 && cf.first_is_path {
             return Sink::Fixed(PerRequest, format!("route handler passed to `{callee_text}`"));
         }
-        if known::MIDDLEWARE_METHODS.contains(&method) {
+        if known::MIDDLEWARE_METHODS.contains(&method) && index == 0 {
             return Sink::IfHandler(format!("middleware passed to `{callee_text}`"));
         }
         if method == "addHook"

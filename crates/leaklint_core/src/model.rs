@@ -655,41 +655,50 @@ impl Package {
     /// Why `func` has its lifetime, for messages: "called from `follow` (watch.js),
     /// `(req, res)` request handler". Rendered on demand: most never appear in a finding.
     pub fn lifetime_reason(&self, func: FunctionId, from_file: FileId) -> String {
-        let mut out = String::new();
+        // Each step of the chain, from `func` to the registration or assumption it ends in.
+        let mut steps: Vec<String> = Vec::new();
         let mut at = func;
-        // Chains are short in practice; the bound guards against a cycle in the evidence.
-        for _ in 0..6 {
+        // The bound guards against a cycle in the evidence.
+        for _ in 0..64 {
             let f = self.function(at);
             match &f.why {
                 Why::TopLevel => {
-                    if out.is_empty() {
-                        out.push_str("module top level");
+                    if steps.is_empty() {
+                        steps.push("module top level".to_string());
                     }
-                    return trim_chain(out);
+                    break;
                 }
                 Why::Fixed(text) => {
-                    out.push_str(text);
-                    return out;
+                    steps.push(text.to_string());
+                    break;
                 }
                 Why::CalledFrom { caller, site } => {
                     let c = self.function(*caller);
-                    match c.name.as_deref() {
-                        _ if c.kind == FunctionKind::Module => out.push_str("called from the module top level"),
-                        Some(name) => out.push_str(&format!("called from `{name}`")),
-                        None => out.push_str("called from an anonymous function"),
-                    }
+                    let mut step = match c.name.as_deref() {
+                        _ if c.kind == FunctionKind::Module => "called from the module top level".to_string(),
+                        Some(name) => format!("called from `{name}`"),
+                        None => "called from an anonymous function".to_string(),
+                    };
                     if site.file != from_file {
-                        out.push_str(&format!(" in {}", self.display_name(site.file)));
+                        step.push_str(&format!(" in {}", self.display_name(site.file)));
                     }
+                    steps.push(step);
                     if c.lifetime == Lifetime::Startup {
-                        return out;
+                        break;
                     }
-                    out.push_str(", ");
                     at = *caller;
                 }
             }
         }
-        trim_chain(out)
+        // Long chains keep their first two steps and the last two, where the rate comes from.
+        if steps.len() > 5 {
+            let skipped = steps.len() - 4;
+            let tail = steps.split_off(steps.len() - 2);
+            steps.truncate(2);
+            steps.push(format!("… {skipped} more calls …"));
+            steps.extend(tail);
+        }
+        steps.join(", ")
     }
 
     /// The file's name for messages (its last path component).
@@ -710,13 +719,6 @@ impl Package {
             self.lifetime_reason(func, f.file)
         ))
     }
-}
-
-fn trim_chain(mut s: String) -> String {
-    while s.ends_with(", ") {
-        s.truncate(s.len() - 2);
-    }
-    s
 }
 
 /// What the rules see for one file: its own functions, events and calls, and

@@ -330,11 +330,41 @@ impl<'a> Lowerer<'a, '_> {
             PropertyKey::NumericLiteral(_) => Prop::Elem,
             other => {
                 if let Some(e) = other.as_expression() {
+                    if let Some(prop) = self.constant_key(e) {
+                        return prop;
+                    }
                     self.expr(e);
                 }
                 Prop::Elem
             }
         }
+    }
+
+    /// A computed key that names one field: a module-level constant or import (`this[kState]`,
+    /// `{ [kOnDrain]: f }`, `this[symbols.kQueue]`), as symbol-keyed Node code writes its
+    /// fields. Named by its last segment, so `kQueue` and `symbols.kQueue` agree across files.
+    fn constant_key(&mut self, key: &Expression<'a>) -> Option<Prop> {
+        let (root, last) = match key.get_inner_expression() {
+            Expression::Identifier(id) => (id, id.name.as_str()),
+            Expression::StaticMemberExpression(m) => match m.object.get_inner_expression() {
+                Expression::Identifier(id) => (id, m.property.name.as_str()),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let sym = self.symbol_of(root)?;
+        let flags = self.scoping.symbol_flags(sym);
+        let module_level = self.scoping.symbol_scope_id(sym) == self.scoping.root_scope_id();
+        let constant = flags.is_import() || (flags.is_const_variable() && module_level);
+        if !constant || self.scoping.get_resolved_references(sym).any(|r| r.is_write()) {
+            return None;
+        }
+        self.note_capture(sym);
+        let mut name = String::with_capacity(last.len() + 2);
+        name.push('[');
+        name.push_str(last);
+        name.push(']');
+        Some(Prop::Name(self.made_name(&name)))
     }
 
     /// The local function id of a function value.
@@ -367,6 +397,7 @@ impl<'a> Lowerer<'a, '_> {
                         self.load(base, Prop::Name(prop))
                     }
                     Expression::NumericLiteral(_) => self.load(base, Prop::Elem),
+                    key if let Some(prop) = self.constant_key(key) => self.load(base, prop),
                     key => {
                         self.expr(key);
                         // `dict[key]`: a lookup (memoisation reads before it writes).
@@ -583,6 +614,10 @@ impl<'a> Lowerer<'a, '_> {
                 let key_expr = m.expression.get_inner_expression();
                 if let Expression::StringLiteral(s) = key_expr {
                     let prop = Prop::Name(self.name(s.value.as_str()));
+                    self.field_assign(base, prop, src, a, m.span, resets && !logical);
+                    return;
+                }
+                if let Some(prop) = self.constant_key(key_expr) {
                     self.field_assign(base, prop, src, a, m.span, resets && !logical);
                     return;
                 }
@@ -893,6 +928,7 @@ impl<'a> Lowerer<'a, '_> {
                 let object = self.expr(&m.object);
                 let prop = match m.expression.get_inner_expression() {
                     Expression::StringLiteral(s) => Prop::Name(self.name(s.value.as_str())),
+                    other if let Some(prop) = self.constant_key(other) => prop,
                     other => {
                         self.expr(other);
                         Prop::Any

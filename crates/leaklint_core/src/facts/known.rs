@@ -15,18 +15,10 @@ pub const MIDDLEWARE_METHODS: &[&str] = &["use", "pre"];
 /// Factories whose callback runs once per request (`http.createServer(handler)`).
 pub const SERVER_FACTORIES: &[&str] = &["createServer", "createSecureServer"];
 
-/// Events that fire once per request, connection or message.
-pub const REQUEST_EVENTS: &[&str] = &[
-    "request",
-    "upgrade",
-    "connection",
-    "connect",
-    "secureConnection",
-    "message",
-    "stream",
-    "session",
-    "checkContinue",
-];
+/// Events a server fires once per request or client connection (a `message` or a client's `connect` repeats too, but
+/// is no request: those are repeating listeners).
+pub const REQUEST_EVENTS: &[&str] =
+    &["request", "upgrade", "connection", "secureConnection", "stream", "session", "checkContinue"];
 
 /// Fastify hooks that run per request: `fastify.addHook('onRequest', fn)`.
 pub const PER_REQUEST_HOOKS: &[&str] = &[
@@ -57,6 +49,10 @@ pub const ONCE_PER_EMITTER_EVENTS: &[&str] = &[
     "load",
     "unload",
 ];
+
+/// Methods that take a whole route definition (`fastify.route({ method, url, handler })`,
+/// hapi's `server.route({ method, path, handler })`).
+pub const ROUTE_DEFINITION_METHODS: &[&str] = &["route", "addRoute"];
 
 /// Object keys whose function value is a per-request handler (`server.route({ handler })`).
 pub const HANDLER_KEYS: &[&str] = &["handler"];

@@ -360,6 +360,7 @@ pub(crate) struct Lowerer<'a, 's> {
     scoping: &'s Scoping,
     facts: FileFacts,
     name_ids: HashMap<&'a str, u32>,
+    made_name_ids: HashMap<Name, u32>,
     frames: Vec<Frame>,
     /// Per symbol: 1 + the local id of the function whose parameter it is, or 0.
     param_of: Vec<u32>,
@@ -446,6 +447,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             scoping,
             facts,
             name_ids: HashMap::default(),
+            made_name_ids: HashMap::default(),
             frames: vec![Frame {
                 func: 0,
                 this: Op::Loc(this),
@@ -540,6 +542,17 @@ impl<'a, 's> Lowerer<'a, 's> {
     }
 
     /// Local id of a name, interned.
+    /// A name made here rather than borrowed from the source (`[kQueue]` for a constant key).
+    fn made_name(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.made_name_ids.get(s) {
+            return id;
+        }
+        let id = self.facts.names.len() as u32;
+        self.facts.names.push(Name::from(s));
+        self.made_name_ids.insert(Name::from(s), id);
+        id
+    }
+
     fn name(&mut self, s: &'a str) -> u32 {
         if let Some(&id) = self.name_ids.get(s) {
             return id;
