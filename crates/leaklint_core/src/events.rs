@@ -32,6 +32,8 @@ struct Builder<'x> {
     values: Vec<Value>,
     value_ids: HashMap<u32, ValueId>,
     released: HashSet<u32>,
+    /// The call graph: each function's callees.
+    callees: HashMap<FunctionId, Vec<FunctionId>>,
 }
 
 pub(crate) fn build(
@@ -52,6 +54,16 @@ pub(crate) fn build(
         values: Vec::new(),
         value_ids: HashMap::default(),
         released: HashSet::default(),
+        callees: {
+            let mut callees: HashMap<FunctionId, Vec<FunctionId>> = HashMap::default();
+            for &(c, f) in &s.call_edges {
+                let list = callees.entry(g.calls[c as usize].caller).or_default();
+                if !list.contains(&f) {
+                    list.push(f);
+                }
+            }
+            callees
+        },
     };
     // Connections handed back to a pool outlive each borrower.
     for (fi, f) in files.iter().enumerate() {
@@ -175,6 +187,12 @@ impl Builder<'_> {
     }
 
     /// The package locations or values an operand of file `fi` stands for, as values.
+    /// Does `op` read a location that stopped growing at the solver's cap? What it holds then is
+    /// a sample, and no place is shown long-lived by it.
+    fn op_is_many(&self, fi: usize, op: Op) -> bool {
+        matches!(op, Op::Loc(l) if self.s.is_many(self.g.loc_base[fi] + l))
+    }
+
     fn op_values(&self, fi: usize, op: Op) -> Vec<u32> {
         match op {
             Op::None => Vec::new(),
@@ -440,18 +458,43 @@ impl Builder<'_> {
         if !rate.runs_repeatedly() {
             return false;
         }
+        // A value handed back to a pool is reused by the next borrower, wherever it was made.
+        if self.released.contains(&v) {
+            return false;
+        }
+        // What a test puts in the code's places (`global.registry = new Map()` before each case)
+        // says nothing about the code's own runs.
+        let in_test = |f: FunctionId| {
+            let file = self.g.functions[f.0 as usize].file;
+            known::is_test_path(&self.files[file.0 as usize].path)
+                && !known::is_test_path(&self.files[self.g.functions[func.0 as usize].file.0 as usize].path)
+        };
+        // Made in the same run: more often than `func` runs, or per request when `func` runs per
+        // request, or by `func` itself, a function around it or a function it calls (`const req =
+        // this.request()`). Two classes' instances are both made "per instance", but not in the
+        // same run.
+        let same_run = |made: FunctionId| {
+            let life = self.life(made);
+            life > rate
+                || (life == rate
+                    && (rate == Lifetime::PerRequest || self.encloses(made, func) || self.made_by_callee(func, made)))
+        };
         match &self.g.values[v as usize] {
-            VKind::Instance(ctor) => self.life(*ctor) >= rate,
+            VKind::Instance(ctor) => same_run(*ctor) && !in_test(*ctor),
             VKind::Created { file, local } => {
                 let fi = file.0 as usize;
                 match self.files[fi].values.get(*local as usize) {
                     Some(ValFact::Created { func: made, .. }) => {
-                        self.life(FunctionId(self.g.fn_base[fi] + made)) >= rate
+                        let made = FunctionId(self.g.fn_base[fi] + made);
+                        same_run(made) && !in_test(made)
                     }
                     _ => false,
                 }
             }
-            VKind::CallResult { call } => self.life(self.g.calls[*call as usize].caller) >= rate,
+            VKind::CallResult { call } => {
+                let caller = self.g.calls[*call as usize].caller;
+                same_run(caller) && !in_test(caller)
+            }
             // What a request handler is handed by the framework (not by the package's own calls).
             VKind::Parameter { func: h, .. } => {
                 self.life(*h) == Lifetime::PerRequest
@@ -459,6 +502,26 @@ impl Builder<'_> {
             }
             _ => false,
         }
+    }
+
+    /// Does `func` call `made` (a factory, or the constructor a factory it calls builds with):
+    /// `const req = this.request()` with `request() { return new Request() }`?
+    fn made_by_callee(&self, func: FunctionId, made: FunctionId) -> bool {
+        let Some(direct) = self.callees.get(&func) else { return false };
+        direct.contains(&made)
+            || direct.iter().any(|mid| self.callees.get(mid).is_some_and(|next| next.contains(&made)))
+    }
+
+    /// Is `outer` `inner` or a function around it?
+    fn encloses(&self, outer: FunctionId, inner: FunctionId) -> bool {
+        let mut at = Some(inner);
+        while let Some(f) = at {
+            if f == outer {
+                return true;
+            }
+            at = self.parent_of(f);
+        }
+        false
     }
 
     /// A value made by `made_in` outlives a run of `func` when `made_in` runs less often.
@@ -663,7 +726,7 @@ impl Builder<'_> {
                     // A binding replaced per run holds each run's new value too: that is the shape
                     // `x = [...x, y]` asks about, not a sign that `x` dies with the run.
                     let per_run = !matches!(kind, EventFactKind::Reassign { .. })
-                        && targets.iter().any(|&v| self.made_per_run(v, func));
+                        && (self.op_is_many(fi, e.target) || targets.iter().any(|&v| self.made_per_run(v, func)));
                     let exclude: Vec<u32> = match kind {
                         EventFactKind::Reassign { new_value, .. } => self.op_values(fi, *new_value),
                         _ => Vec::new(),
@@ -753,7 +816,7 @@ impl Builder<'_> {
         options: &crate::Options,
     ) -> EmitterRef {
         let values = self.targets(fi, op);
-        let mut longevity = if values.iter().any(|&v| self.made_per_run(v, func)) {
+        let mut longevity = if self.op_is_many(fi, op) || values.iter().any(|&v| self.made_per_run(v, func)) {
             None
         } else {
             values.iter().find_map(|&v| self.longevity(v, func, file, 0))

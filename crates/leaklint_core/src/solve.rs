@@ -67,6 +67,8 @@ pub(crate) enum Escape {
 /// The solution.
 pub(crate) struct Solved {
     pub pts: Vec<SmallVec<[u32; 4]>>,
+    /// Locations that reached `CAP` and stopped growing: what they hold is not all they may hold.
+    pub many: Vec<bool>,
     /// `(call, function)`: the call may run the function. Calls are indexes into `Graph::calls`
     /// below `n_calls`; derived calls (through `.bind()` results) are mapped back.
     pub call_edges: Vec<(u32, FunctionId)>,
@@ -83,6 +85,11 @@ impl Solved {
     /// The properties anything stored into or read from `value`, with their locations.
     pub(crate) fn fields_of(&self, value: u32) -> &[(PropId, u32)] {
         self.fields_of.get(&value).map(|f| f.as_slice()).unwrap_or(&[])
+    }
+
+    /// Did `loc` stop growing at `CAP`?
+    pub(crate) fn is_many(&self, loc: u32) -> bool {
+        self.many.get(loc as usize).copied().unwrap_or(false)
     }
 
     pub(crate) fn values_at(&self, loc: u32) -> &[u32] {
@@ -224,9 +231,9 @@ pub(crate) fn solve(g: &mut Graph) -> Solved {
     }
     s.run();
     let escaped = s.escape(&unresolved);
-    let Solver { pts, call_edges, call_orig, is_ctor, fields, fields_of, .. } = s;
+    let Solver { pts, many, call_edges, call_orig, is_ctor, fields, fields_of, .. } = s;
     let call_edges = call_edges.into_iter().map(|(c, f)| (call_orig[c as usize], f)).collect();
-    Solved { pts, call_edges, unresolved, escaped, is_ctor, fields, fields_of }
+    Solved { pts, many, call_edges, unresolved, escaped, is_ctor, fields, fields_of }
 }
 
 impl Solver<'_> {
