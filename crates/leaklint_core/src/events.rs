@@ -458,6 +458,13 @@ impl Builder<'_> {
         if !rate.runs_repeatedly() {
             return false;
         }
+        // The object a constructor is building is this run's own, pooled later or not: a
+        // listener its constructor adds lives as long as the object.
+        if let VKind::Instance(ctor) = &self.g.values[v as usize]
+            && self.encloses(*ctor, func)
+        {
+            return true;
+        }
         // A value handed back to a pool is reused by the next borrower, wherever it was made.
         if self.released.contains(&v) {
             return false;

@@ -138,7 +138,8 @@ const RESPONSE_MEMBERS: &[&str] = &[
 ];
 
 /// Members of a Koa context that a plain object rarely has.
-const CONTEXT_MEMBERS: &[&str] = &["request", "response", "state", "throw", "assert", "cookies", "respond"];
+/// (Not `assert` or `throw`: node:test's `(t, done)` callbacks have those too.)
+const CONTEXT_MEMBERS: &[&str] = &["request", "response", "state", "cookies", "respond"];
 
 /// The role reading or calling `member` on a parameter gives it.
 pub fn param_role_of_member(member: &str) -> u8 {
