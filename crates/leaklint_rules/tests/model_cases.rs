@@ -158,3 +158,14 @@ exports.joinPaths = joinPaths;",
     let rules: Vec<&str> = found.iter().map(|(_, d)| d.rule).collect();
     assert_eq!(rules, ["no-unbounded-memoize"], "{:#?}", describe(&found));
 }
+
+#[test]
+fn spread_arguments_to_collection_methods_are_read_without_a_key() {
+    // `set(...pair)` and `add(...xs)` have no key expression; this once indexed past the end.
+    let found = check(&[(
+        "tuples.js",
+        "const seen = new Map(); const tags = new Set();
+module.exports = function remember(...pair) { seen.set(...pair); tags.add(...pair); seen['set'](...pair); };",
+    )]);
+    assert!(found.iter().all(|(_, d)| d.rule != "internal-error"), "{:#?}", describe(&found));
+}

@@ -182,11 +182,22 @@ impl<'a> Lowerer<'a, '_> {
         method: &str,
     ) {
         let exprs: Vec<&Expression<'a>> = c.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        // A spread key (`m.set(...pair)`) is no expression: its kind is unknown.
+        let key_of = |l: &Self| match c.arguments.first().and_then(|a| a.as_expression()) {
+            Some(k) => (l.key_kind(k), Some(sp(k.span()))),
+            None => (KeyKind::Unknown, None),
+        };
         let kind = match class {
             CollectionMethod::Write => {
                 let (key, key_span, stored) = match method {
-                    "set" if args.len() >= 2 => (self.key_kind(exprs[0]), Some(sp(exprs[0].span())), args[1]),
-                    "add" if !args.is_empty() => (self.key_kind(exprs[0]), Some(sp(exprs[0].span())), args[0]),
+                    "set" if args.len() >= 2 => {
+                        let (key, span) = key_of(self);
+                        (key, span, args[1])
+                    }
+                    "add" if !args.is_empty() => {
+                        let (key, span) = key_of(self);
+                        (key, span, args[0])
+                    }
                     "push" | "unshift" if !args.is_empty() => (KeyKind::Unknown, None, args[0]),
                     _ => return,
                 };
