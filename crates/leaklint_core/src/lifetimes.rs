@@ -25,6 +25,9 @@ use crate::model::{FunctionId, FunctionKind, Lifetime, Site, Why};
 use crate::solve::{Escape, Solved};
 use crate::span::Span;
 
+/// The longest chain of calls that still proves a rate (see `decide`).
+const MAX_PROVEN_CALLS: u32 = 6;
+
 pub(crate) struct Lifetimes {
     pub life: Vec<Lifetime>,
     pub proven: Vec<bool>,
@@ -265,6 +268,10 @@ pub(crate) fn decide(
             s.is_ctor[i] || f.is_class_constructor
         })
         .collect();
+    // Calls between the function and where its rate comes from. The call graph knows no calling
+    // context, so a long chain is as likely a path no run takes as one it does: past
+    // `MAX_PROVEN_CALLS` the rate stands, but as an assumption, not a proof.
+    let mut depth: Vec<u32> = vec![0; n];
     // Rates only move up a short order, so this settles quickly; the bound guards against a bug looping.
     for _ in 0..64 {
         let mut changed = false;
@@ -276,7 +283,7 @@ pub(crate) fn decide(
                     Source::Fixed { life, proven, .. } => (*life, *proven),
                     Source::Follows { from, .. } => {
                         let j = from.0 as usize;
-                        (lt.life[j], lt.proven[j])
+                        (lt.life[j], lt.proven[j] && depth[j] < MAX_PROVEN_CALLS)
                     }
                 };
                 if constructor[i] && offer.0 == Lifetime::Repeatable {
@@ -292,11 +299,13 @@ pub(crate) fn decide(
                 lt.proven[i] = best.1;
                 match src {
                     Source::Fixed { why, .. } => {
+                        depth[i] = 0;
                         lt.why[i] = Why::Fixed(why.clone());
                         let node = &g.functions[i];
                         lt.entry[i] = Some(Site { file: node.file, span: fact(FunctionId(i as u32)).span });
                     }
                     Source::Follows { from, site } => {
+                        depth[i] = depth[from.0 as usize] + 1;
                         lt.why[i] = Why::CalledFrom { caller: *from, site: *site };
                         lt.entry[i] = lt.entry[from.0 as usize];
                     }

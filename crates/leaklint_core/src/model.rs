@@ -701,6 +701,20 @@ impl Package {
         steps.join(", ")
     }
 
+    /// The function where `func`'s chain of callers ends: the one whose rate is fixed by a
+    /// registration or assumption.
+    fn chain_end(&self, func: FunctionId) -> Option<FunctionId> {
+        let mut at = func;
+        for _ in 0..64 {
+            match &self.function(at).why {
+                Why::CalledFrom { caller, .. } => at = *caller,
+                Why::Fixed(_) => return Some(at),
+                Why::TopLevel => return None,
+            }
+        }
+        None
+    }
+
     /// The file's name for messages (its last path component).
     pub fn display_name(&self, file: FileId) -> String {
         let path = &self.file(file).path;
@@ -714,10 +728,16 @@ impl Package {
         if f.proven || !f.lifetime.runs_repeatedly() {
             return None;
         }
-        Some(format!(
-            "how often this runs depends on code outside what was checked ({})",
-            self.lifetime_reason(func, f.file)
-        ))
+        let reason = self.lifetime_reason(func, f.file);
+        // A chain that ends in a registration is unproven only for its length (see `lifetimes`).
+        let ends_in_proof = self.chain_end(func).is_some_and(|end| self.function(end).proven);
+        Some(if ends_in_proof {
+            format!(
+                "it is reached through a long chain of calls, which leaklint follows without knowing which caller a run comes from ({reason})"
+            )
+        } else {
+            format!("how often this runs depends on code outside what was checked ({reason})")
+        })
     }
 }
 

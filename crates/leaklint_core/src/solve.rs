@@ -484,47 +484,46 @@ impl Solver<'_> {
         }
     }
 
-    /// The location of property `p` of value `v`, made on first use. Objects
-    /// that delegate to `v` (or that `v` delegates to) get the property too, so
-    /// that reads through the chain see it: made in one sweep, not by recursion,
-    /// because chains in bundles can be long.
+    /// The location of property `p` of value `v`, made on first use. It is connected to the
+    /// `p` of every object up `v`'s delegation chain that has one (reads of `v.p` see theirs) and
+    /// of every object down it (their reads see `v.p`). Only `v` gets the field: making it on the
+    /// whole chain, as an earlier version did, put every property of every subclass on the base
+    /// class and cost seconds on class-heavy packages.
     fn field(&mut self, v: u32, p: PropId) -> u32 {
         if let Some(&l) = self.fields.get(&key(v, p)) {
             return l;
         }
-        let mut made: Vec<(u32, u32)> = Vec::new();
+        let l = self.new_field(v, p);
+        for t in self.chain(v, true) {
+            if let Some(&tf) = self.fields.get(&key(t, p)) {
+                self.edge(tf, l);
+            }
+        }
+        for d in self.chain(v, false) {
+            if let Some(&df) = self.fields.get(&key(d, p)) {
+                self.edge(l, df);
+            }
+        }
+        l
+    }
+
+    /// Every object `v` delegates to (`up`), or that delegates to `v`, transitively; not `v`.
+    fn chain(&self, v: u32, up: bool) -> Vec<u32> {
+        let next = if up { &self.delegates } else { &self.delegators };
+        let mut seen: Vec<u32> = vec![v];
         let mut todo: Vec<u32> = vec![v];
         while let Some(o) = todo.pop() {
-            if self.fields.contains_key(&key(o, p)) {
-                continue;
-            }
-            let l = self.new_field(o, p);
-            made.push((o, l));
-            if let Some(ts) = self.delegates.get(&o) {
-                todo.extend(ts.iter().copied().filter(|t| !self.fields.contains_key(&key(*t, p))));
-            }
-            if let Some(os) = self.delegators.get(&o) {
-                todo.extend(os.iter().copied().filter(|d| !self.fields.contains_key(&key(*d, p))));
-            }
-        }
-        // Reads of `o.p` see what each object `o` delegates to holds under `p`.
-        for &(o, l) in &made {
-            if let Some(ts) = self.delegates.get(&o).cloned() {
-                for t in ts {
-                    if let Some(&tf) = self.fields.get(&key(t, p)) {
-                        self.edge(tf, l);
-                    }
-                }
-            }
-            if let Some(os) = self.delegators.get(&o).cloned() {
-                for d in os {
-                    if let Some(&df) = self.fields.get(&key(d, p)) {
-                        self.edge(l, df);
+            if let Some(ns) = next.get(&o) {
+                for &n in ns {
+                    if !seen.contains(&n) {
+                        seen.push(n);
+                        todo.push(n);
                     }
                 }
             }
         }
-        self.fields[&key(v, p)]
+        seen.remove(0);
+        seen
     }
 
     /// A new location for `o.p`, with what is known before anything is stored there.
@@ -633,15 +632,20 @@ impl Solver<'_> {
         }
         ds.push(t);
         self.delegators.entry(t).or_default().push(o);
-        if let Some(fs) = self.fields_of.get(&o).cloned() {
+        // Reads of `o`, and of everything that delegates to `o`, now see the fields `t` and
+        // everything up its chain have under the same names.
+        let mut below = self.chain(o, false);
+        below.push(o);
+        let mut above = self.chain(t, true);
+        above.push(t);
+        for &d in &below {
+            let Some(fs) = self.fields_of.get(&d).cloned() else { continue };
             for (p, fl) in fs {
-                let tf = self.field(t, p);
-                self.edge(tf, fl);
-            }
-        }
-        if let Some(fs) = self.fields_of.get(&t).cloned() {
-            for (p, _) in fs {
-                self.field(o, p);
+                for &a in &above {
+                    if let Some(&af) = self.fields.get(&key(a, p)) {
+                        self.edge(af, fl);
+                    }
+                }
             }
         }
         if let Some(readers) = self.any_readers.get(&o).cloned() {
