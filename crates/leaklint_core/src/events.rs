@@ -459,9 +459,11 @@ impl Builder<'_> {
             return false;
         }
         // The object a constructor is building is this run's own, pooled later or not: a
-        // listener its constructor adds lives as long as the object.
+        // listener its constructor (or a callback it runs at its rate) adds lives as long as the
+        // object. A handler it defines that runs per request is another run.
         if let VKind::Instance(ctor) = &self.g.values[v as usize]
             && self.encloses(*ctor, func)
+            && self.life(*ctor) == rate
         {
             return true;
         }
