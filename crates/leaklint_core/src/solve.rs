@@ -21,10 +21,11 @@ use crate::facts::{CallKind, known};
 use crate::link::{ANY, CallNode, ELEM, GLOBAL_OBJECT, Graph, PropId, VKind};
 use crate::model::{FileId, FunctionId};
 
-/// More values than this in one location: it stops growing ("many"). Each value a busy
-/// location holds is pushed on to everything it flows to, so the cap bounds the work: on the
-/// bench corpus 8 takes the solver from minutes of edges to a second (24 took mongoose 12 s,
-/// 16 took it 5 s, 8 takes 1.2 s) and changed no finding a person would keep.
+/// More values than this in one location: it stops growing ("many"), and events on it prove
+/// nothing about lifetimes. Each value a busy location holds is pushed on to everything it flows
+/// to, so the cap bounds the work. Whole bench corpus, two threads: 2.7 s at 8, 4.5 s at 16,
+/// 7.0 s at 24, and the larger caps add false errors (3 -> 7, 8) from the imprecise values they let
+/// through.
 const CAP: usize = 8;
 /// Property values of property values... are made this deep at most.
 const MAX_PROPERTY_DEPTH: u8 = 3;
