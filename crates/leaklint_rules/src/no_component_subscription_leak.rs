@@ -123,7 +123,12 @@ impl Rule for NoComponentSubscriptionLeak {
                 model
                     .calls()
                     .iter()
-                    .filter(|c| matches!(c.name.as_str(), "onUnmounted" | "onBeforeUnmount") && c.func == call.func)
+                    // Registered in the setup, or inside the mount callback itself (Vue runs hooks with the
+                    // component current, so `onUnmounted` there belongs to the same component).
+                    .filter(|c| {
+                        matches!(c.name.as_str(), "onUnmounted" | "onBeforeUnmount")
+                            && (c.func == call.func || crate::is_within(model, c.func, *effect))
+                    })
                     .filter_map(|c| match c.args.first() {
                         Some(Arg::Function(f)) => Some(*f),
                         _ => None,
