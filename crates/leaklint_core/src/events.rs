@@ -567,16 +567,7 @@ impl Builder<'_> {
     /// an import, or an object made by other code?
     fn emitter_outlives(&self, c: u32, made_in: FunctionId) -> bool {
         let Some(recv) = self.g.calls[c as usize].recv else { return false };
-        let inside = |f: FunctionId| {
-            let mut at = Some(f);
-            while let Some(x) = at {
-                if x == made_in {
-                    return true;
-                }
-                at = self.parent_of(x);
-            }
-            false
-        };
+        let inside = |f: FunctionId| self.encloses(made_in, f);
         self.s.values_at(recv).iter().any(|&v| match &self.g.values[v as usize] {
             VKind::Parameter { func, .. } => !inside(*func),
             VKind::Instance(ctor) => !inside(*ctor),
