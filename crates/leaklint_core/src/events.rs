@@ -34,6 +34,8 @@ struct Builder<'x> {
     released: HashSet<u32>,
     /// The call graph: each function's callees.
     callees: HashMap<FunctionId, Vec<FunctionId>>,
+    /// Per file: a test file (`known::is_test_path`).
+    test_file: Vec<bool>,
 }
 
 pub(crate) fn build(
@@ -64,6 +66,7 @@ pub(crate) fn build(
             }
             callees
         },
+        test_file: files.iter().map(|f| known::is_test_path(&f.path)).collect(),
     };
     // Connections handed back to a pool outlive each borrower.
     for (fi, f) in files.iter().enumerate() {
@@ -105,7 +108,7 @@ pub(crate) fn build(
             directive_comments: f.directive_comments.clone(),
             imported_modules: imported,
             module_function: FunctionId(fn_base),
-            is_test: known::is_test_path(&f.path),
+            is_test: b.test_file[fi],
             functions: fn_base..fn_base + f.functions.len() as u32,
             events: events_start..package.events.len() as u32,
             calls: calls_start..package.calls.len() as u32,
@@ -116,7 +119,7 @@ pub(crate) fn build(
     for (i, e) in package.events.iter_mut().enumerate() {
         e.id = EventId(i as u32);
     }
-    let test_file: Vec<bool> = package.files.iter().map(|f| f.is_test).collect();
+    let test_file = std::mem::take(&mut b.test_file);
     match_listeners(&mut package.events, &test_file);
     package.values = std::mem::take(&mut b.values);
     // What tests do to the code's values (reset a registry before each case) is not the code's own path.
@@ -186,13 +189,13 @@ impl Builder<'_> {
         out
     }
 
-    /// The package locations or values an operand of file `fi` stands for, as values.
     /// Does `op` read a location that stopped growing at the solver's cap? What it holds then is
     /// a sample, and no place is shown long-lived by it.
     fn op_is_many(&self, fi: usize, op: Op) -> bool {
         matches!(op, Op::Loc(l) if self.s.is_many(self.g.loc_base[fi] + l))
     }
 
+    /// The package locations or values an operand of file `fi` stands for, as values.
     fn op_values(&self, fi: usize, op: Op) -> Vec<u32> {
         match op {
             Op::None => Vec::new(),
@@ -434,12 +437,8 @@ impl Builder<'_> {
                     None
                 }
             }
-            VKind::Created { file, local } => {
-                let fi = file.0 as usize;
-                let made_in = match self.files[fi].values.get(*local as usize) {
-                    Some(ValFact::Created { func, .. }) => FunctionId(self.g.fn_base[fi] + func),
-                    _ => return None,
-                };
+            VKind::Created { file, .. } => {
+                let made_in = self.created_by(v)?;
                 self.created_longevity(made_in, func, from_other_file(*file))
             }
             VKind::CallResult { call } => {
@@ -473,11 +472,8 @@ impl Builder<'_> {
         }
         // What a test puts in the code's places (`global.registry = new Map()` before each case)
         // says nothing about the code's own runs.
-        let in_test = |f: FunctionId| {
-            let file = self.g.functions[f.0 as usize].file;
-            known::is_test_path(&self.files[file.0 as usize].path)
-                && !known::is_test_path(&self.files[self.g.functions[func.0 as usize].file.0 as usize].path)
-        };
+        let test_fn = |f: FunctionId| self.test_file[self.g.functions[f.0 as usize].file.0 as usize];
+        let in_test = |f: FunctionId| test_fn(f) && !test_fn(func);
         // Made in the same run: more often than `func` runs, or per request when `func` runs per
         // request, or by `func` itself, a function around it or a function it calls (`const req =
         // this.request()`). Two classes' instances are both made "per instance", but not in the
@@ -490,19 +486,8 @@ impl Builder<'_> {
         };
         match &self.g.values[v as usize] {
             VKind::Instance(ctor) => same_run(*ctor) && !in_test(*ctor),
-            VKind::Created { file, local } => {
-                let fi = file.0 as usize;
-                match self.files[fi].values.get(*local as usize) {
-                    Some(ValFact::Created { func: made, .. }) => {
-                        let made = FunctionId(self.g.fn_base[fi] + made);
-                        same_run(made) && !in_test(made)
-                    }
-                    _ => false,
-                }
-            }
-            VKind::CallResult { call } => {
-                let caller = self.g.calls[*call as usize].caller;
-                same_run(caller) && !in_test(caller)
+            VKind::Created { .. } | VKind::CallResult { .. } => {
+                self.created_by(v).is_some_and(|made| same_run(made) && !in_test(made))
             }
             // What a request handler is handed by the framework (not by the package's own calls).
             VKind::Parameter { func: h, .. } => {
@@ -510,6 +495,22 @@ impl Builder<'_> {
                     && matches!(self.lt.why[h.0 as usize], crate::model::Why::Fixed(_))
             }
             _ => false,
+        }
+    }
+
+    /// The function whose run creates `v`: an object or collection made in it, or the result of a
+    /// call it makes. `None` for every other kind of value.
+    fn created_by(&self, v: u32) -> Option<FunctionId> {
+        match &self.g.values[v as usize] {
+            VKind::Created { file, local } => {
+                let fi = file.0 as usize;
+                match self.files[fi].values.get(*local as usize) {
+                    Some(ValFact::Created { func, .. }) => Some(FunctionId(self.g.fn_base[fi] + func)),
+                    _ => None,
+                }
+            }
+            VKind::CallResult { call } => Some(self.g.calls[*call as usize].caller),
+            _ => None,
         }
     }
 
@@ -571,14 +572,7 @@ impl Builder<'_> {
         self.s.values_at(recv).iter().any(|&v| match &self.g.values[v as usize] {
             VKind::Parameter { func, .. } => !inside(*func),
             VKind::Instance(ctor) => !inside(*ctor),
-            VKind::Created { file, local } => {
-                let fi = file.0 as usize;
-                match self.files[fi].values.get(*local as usize) {
-                    Some(ValFact::Created { func, .. }) => !inside(FunctionId(self.g.fn_base[fi] + func)),
-                    _ => true,
-                }
-            }
-            VKind::CallResult { call } => !inside(self.g.calls[*call as usize].caller),
+            VKind::Created { .. } | VKind::CallResult { .. } => self.created_by(v).is_none_or(|made| !inside(made)),
             VKind::Function(_) | VKind::Bound { .. } => false,
             _ => true,
         })
@@ -825,14 +819,7 @@ impl Builder<'_> {
             longevity = Some(Longevity::Configured);
         }
         // An emitter (re)created in the function that listens is fresh on every call.
-        let fresh = values.iter().all(|&v| match &self.g.values[v as usize] {
-            VKind::Created { file: vf, local } => match self.files[vf.0 as usize].values.get(*local as usize) {
-                Some(ValFact::Created { func: made, .. }) => FunctionId(self.g.fn_base[vf.0 as usize] + made) == func,
-                _ => false,
-            },
-            VKind::CallResult { call } => self.g.calls[*call as usize].caller == func,
-            _ => false,
-        });
+        let fresh = values.iter().all(|&v| self.created_by(v) == Some(func));
         if fresh && !values.is_empty() {
             longevity = None;
         }
