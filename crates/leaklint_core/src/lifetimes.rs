@@ -40,8 +40,22 @@ pub(crate) struct Lifetimes {
 
 #[derive(Clone)]
 enum Source {
-    Fixed { life: Lifetime, proven: bool, why: Arc<str> },
-    Follows { from: FunctionId, site: Site },
+    Fixed {
+        life: Lifetime,
+        proven: bool,
+        why: Arc<str>,
+    },
+    /// Added as a listener by the add-listener call `call` (an index into `Graph::calls`): a
+    /// proven rate, and the function lives as long as that emitter keeps it.
+    Listener {
+        life: Lifetime,
+        why: Arc<str>,
+        call: u32,
+    },
+    Follows {
+        from: FunctionId,
+        site: Site,
+    },
 }
 
 /// What a call into code we cannot see does with a function handed to it.
@@ -69,7 +83,6 @@ pub(crate) fn decide(
 ) -> Lifetimes {
     let n = g.functions.len();
     let mut by_fn: Vec<Vec<Source>> = vec![Vec::new(); n];
-    let mut listener_why: Vec<Vec<(Arc<str>, u32)>> = vec![Vec::new(); n];
     let fact = |f: FunctionId| {
         let node = &g.functions[f.0 as usize];
         &files[node.file.0 as usize].functions[node.local as usize]
@@ -179,9 +192,7 @@ pub(crate) fn decide(
                         list.push(Source::Fixed { life: *life, proven: true, why: Arc::from(why.as_str()) })
                     }
                     Sink::Listener(life, why) => {
-                        let why: Arc<str> = Arc::from(why.as_str());
-                        listener_why[f.0 as usize].push((why.clone(), c as u32));
-                        list.push(Source::Fixed { life: *life, proven: true, why });
+                        list.push(Source::Listener { life: *life, why: Arc::from(why.as_str()), call: c as u32 })
                     }
                     Sink::IfHandler(why) => {
                         if fact(f).params.len() >= 2 {
@@ -281,6 +292,7 @@ pub(crate) fn decide(
             for src in &by_fn[i] {
                 let mut offer = match src {
                     Source::Fixed { life, proven, .. } => (*life, *proven),
+                    Source::Listener { life, .. } => (*life, true),
                     Source::Follows { from, .. } => {
                         let j = from.0 as usize;
                         (lt.life[j], lt.proven[j] && depth[j] < MAX_PROVEN_CALLS)
@@ -298,16 +310,21 @@ pub(crate) fn decide(
                 lt.life[i] = best.0;
                 lt.proven[i] = best.1;
                 match src {
-                    Source::Fixed { why, .. } => {
+                    Source::Fixed { why, .. } | Source::Listener { why, .. } => {
                         depth[i] = 0;
                         lt.why[i] = Why::Fixed(why.clone());
                         let node = &g.functions[i];
                         lt.entry[i] = Some(Site { file: node.file, span: fact(FunctionId(i as u32)).span });
+                        lt.listener[i] = match src {
+                            Source::Listener { call, .. } => Some(*call),
+                            _ => None,
+                        };
                     }
                     Source::Follows { from, site } => {
                         depth[i] = depth[from.0 as usize] + 1;
                         lt.why[i] = Why::CalledFrom { caller: *from, site: *site };
                         lt.entry[i] = lt.entry[from.0 as usize];
+                        lt.listener[i] = None;
                     }
                 }
                 changed = true;
@@ -315,11 +332,6 @@ pub(crate) fn decide(
         }
         if !changed {
             break;
-        }
-    }
-    for (i, why) in lt.why.iter().enumerate() {
-        if let Why::Fixed(w) = why {
-            lt.listener[i] = listener_why[i].iter().find(|(a, _)| Arc::ptr_eq(a, w)).map(|(_, c)| *c);
         }
     }
     lt
