@@ -157,7 +157,7 @@ struct Solver<'g> {
     done: Vec<u32>,
     many: Vec<bool>,
     uses: Vec<SmallVec<[Use; 2]>>,
-    /// Copy edges already in `uses`, as `src << 32 | dst`: a location read by thousands of others
+    /// Copy edges already in `uses` (`copy_key`): a location read by thousands of others
     /// (a busy helper's parameter) would otherwise be scanned once per new edge.
     copies: rustc_hash::FxHashSet<u64>,
     holder: Vec<u32>,
@@ -264,7 +264,7 @@ impl Solver<'_> {
         self.g.base = base;
         for i in 0..self.g.copy.len() {
             let (dst, src) = self.g.copy[i];
-            if self.copies.insert((u64::from(src) << 32) | u64::from(dst)) {
+            if self.copies.insert(copy_key(src, dst)) {
                 self.uses[src as usize].push(Use::Copy(dst));
             }
         }
@@ -463,7 +463,7 @@ impl Solver<'_> {
             return;
         }
         let s = src as usize;
-        if !self.copies.insert((u64::from(src) << 32) | u64::from(dst)) {
+        if !self.copies.insert(copy_key(src, dst)) {
             return;
         }
         self.uses[s].push(Use::Copy(dst));
@@ -511,20 +511,21 @@ impl Solver<'_> {
     /// Every object `v` delegates to (`up`), or that delegates to `v`, transitively; not `v`.
     fn chain(&self, v: u32, up: bool) -> Vec<u32> {
         let next = if up { &self.delegates } else { &self.delegators };
-        let mut seen: Vec<u32> = vec![v];
+        // A base class's chain downwards holds every subclass and instance: a set, not a scan.
+        let mut seen: rustc_hash::FxHashSet<u32> = std::iter::once(v).collect();
+        let mut found: Vec<u32> = Vec::new();
         let mut todo: Vec<u32> = vec![v];
         while let Some(o) = todo.pop() {
             if let Some(ns) = next.get(&o) {
                 for &n in ns {
-                    if !seen.contains(&n) {
-                        seen.push(n);
+                    if seen.insert(n) {
+                        found.push(n);
                         todo.push(n);
                     }
                 }
             }
         }
-        seen.remove(0);
-        seen
+        found
     }
 
     /// A new location for `o.p`, with what is known before anything is stored there.
@@ -900,4 +901,9 @@ impl Solver<'_> {
         escaped.resize(self.g.values.len(), None);
         escaped
     }
+}
+
+/// A copy edge `src -> dst` as one number, for `Solver::copies`.
+fn copy_key(src: u32, dst: u32) -> u64 {
+    (u64::from(src) << 32) | u64::from(dst)
 }
