@@ -223,50 +223,32 @@ impl<'a> Lowerer<'a, '_> {
     /// A compiled spread (see [`CompiledSpread`]) lowered as the literal it was written as: a fresh
     /// array or object holding what the sources hold. The helpers' own code is not entered, so
     /// their `slice`/`length` on the spread value are not read as the code's.
-    pub(super) fn compiled_spread_literal(&mut self, c: &CallExpression<'a>, object: bool) -> Op {
+    pub(super) fn compiled_spread_literal(&mut self, c: &CallExpression<'a>, spread: &CompiledSpread<'_, 'a>) -> Op {
         let func = self.current();
+        let object = spread.object;
         let kind = if object { ContainerKind::Object } else { ContainerKind::Array };
         let value = self.new_value(ValFact::Created { func, kind, span: sp(c.span), name: None });
-        for arg in c.arguments.iter().filter_map(|a| a.as_expression()) {
-            self.spread_part_into(arg, value, object);
+        for part in &spread.parts {
+            match *part {
+                SpreadPart::Literal(literal) => {
+                    let part = self.expr(literal);
+                    self.copy_into(part, value, object);
+                }
+                SpreadPart::Source(source) => {
+                    let src = self.expr(source);
+                    self.event(source.span(), source.span(), src, super::EventFactKind::Iterate);
+                    self.copy_into(src, value, object);
+                }
+                SpreadPart::Defined { key, value: stored } => {
+                    self.expr(key);
+                    let src = self.expr(stored);
+                    if !src.is_none() {
+                        self.push(Constraint::Store { base: Op::Val(value), prop: Prop::Any, src });
+                    }
+                }
+            }
         }
         Op::Val(value)
-    }
-
-    fn spread_part_into(&mut self, arg: &Expression<'a>, value: u32, object: bool) {
-        let inner = arg.get_inner_expression();
-        if let Expression::CallExpression(c) = inner {
-            let name = callee_name(&c.callee).unwrap_or_default();
-            let nested = compiled_spread(inner).is_some_and(|s| s.object == object);
-            if nested || TO_ARRAY_HELPERS.contains(&name) || name == "__getOwnPropDescs" {
-                for a in c.arguments.iter().filter_map(|a| a.as_expression()) {
-                    self.spread_part_into(a, value, object);
-                }
-                return;
-            }
-            if name == "_defineProperty" && c.arguments.len() == 3 {
-                let parts: Vec<&Expression<'a>> = c.arguments.iter().filter_map(|a| a.as_expression()).collect();
-                self.expr(parts[1]);
-                let src = self.expr(parts[2]);
-                if !src.is_none() {
-                    self.push(Constraint::Store { base: Op::Val(value), prop: Prop::Any, src });
-                }
-                return;
-            }
-        }
-        match inner {
-            // `false`/`true`: `__spreadArray`'s `pack` flag.
-            Expression::BooleanLiteral(_) => {}
-            Expression::ObjectExpression(_) | Expression::ArrayExpression(_) => {
-                let part = self.expr(inner);
-                self.copy_into(part, value, object);
-            }
-            _ => {
-                let src = self.expr(inner);
-                self.event(arg.span(), arg.span(), src, super::EventFactKind::Iterate);
-                self.copy_into(src, value, object);
-            }
-        }
     }
 
     /// What `{ ...src }` or `[...src]` copies into `value`.
@@ -348,12 +330,26 @@ fn is_descriptor(e: Option<&Expression<'_>>) -> bool {
 /// and the outermost must start from a fresh literal, so `Object.assign(target, a)` is not one.
 pub(super) struct CompiledSpread<'b, 'a> {
     pub object: bool,
+    /// What the result is made of, nested helpers flattened, in order.
+    pub parts: Vec<SpreadPart<'b, 'a>>,
     /// The values spread in.
     pub sources: Vec<&'b Expression<'a>>,
     /// Keys written as they are (`{ k: v }`).
     pub static_keys: Vec<&'b str>,
     /// Keys computed at run time (`[k]: v`, `_defineProperty({}, k, v)`).
     pub computed_keys: Vec<&'b Expression<'a>>,
+}
+
+/// One part of a compiled spread.
+#[derive(Clone, Copy)]
+pub(super) enum SpreadPart<'b, 'a> {
+    /// Written into the result as it is: an object or array literal, or tsc's temporary object
+    /// `(_a = {}, _a[k] = v, _a)`.
+    Literal(&'b Expression<'a>),
+    /// A value spread in.
+    Source(&'b Expression<'a>),
+    /// `_defineProperty({}, key, value)`: a property under a computed key.
+    Defined { key: &'b Expression<'a>, value: &'b Expression<'a> },
 }
 
 const OBJECT_SPREAD_HELPERS: &[&str] =
@@ -368,7 +364,8 @@ pub(super) fn compiled_spread<'b, 'a>(expr: &'b Expression<'a>) -> Option<Compil
     spread_of_call(call)
 }
 
-fn spread_of_call<'b, 'a>(call: &'b CallExpression<'a>) -> Option<CompiledSpread<'b, 'a>> {
+/// The call `call` as a compiled spread, when it is one.
+pub(super) fn spread_of_call<'b, 'a>(call: &'b CallExpression<'a>) -> Option<CompiledSpread<'b, 'a>> {
     let name = callee_name(&call.callee)?;
     let first = call.arguments.first()?.as_expression()?.get_inner_expression();
     let object = if OBJECT_SPREAD_HELPERS.contains(&name) {
@@ -399,10 +396,14 @@ fn spread_of_call<'b, 'a>(call: &'b CallExpression<'a>) -> Option<CompiledSpread
     } else {
         return None;
     };
-    let mut out = CompiledSpread { object, sources: Vec::new(), static_keys: Vec::new(), computed_keys: Vec::new() };
-    for arg in &call.arguments {
-        let Some(arg) = arg.as_expression() else { continue };
-        spread_part(arg, &mut out);
+    let mut parts = Vec::new();
+    for arg in call.arguments.iter().filter_map(|a| a.as_expression()) {
+        spread_parts(arg, object, &mut parts);
+    }
+    let mut out =
+        CompiledSpread { object, parts, sources: Vec::new(), static_keys: Vec::new(), computed_keys: Vec::new() };
+    for part in out.parts.clone() {
+        out.add_keys_and_sources(part);
     }
     Some(out)
 }
@@ -412,79 +413,91 @@ fn is_to_array(e: &Expression<'_>) -> bool {
         if callee_name(&c.callee).is_some_and(|n| TO_ARRAY_HELPERS.contains(&n)))
 }
 
-/// One argument of a spread helper: a literal's keys and spreads, a nested helper, or a source.
-fn spread_part<'b, 'a>(arg: &'b Expression<'a>, out: &mut CompiledSpread<'b, 'a>) {
-    match arg.get_inner_expression() {
-        Expression::ObjectExpression(obj) => {
-            for prop in &obj.properties {
-                match prop {
-                    ObjectPropertyKind::ObjectProperty(p) => match static_key_str(&p.key) {
-                        Some(k) if !p.computed || matches!(p.key, PropertyKey::StringLiteral(_)) => {
-                            out.static_keys.push(k)
-                        }
-                        _ => {
-                            if let Some(k) = p.key.as_expression() {
-                                out.computed_keys.push(k);
-                            }
-                        }
-                    },
-                    ObjectPropertyKind::SpreadProperty(s) => out.sources.push(&s.argument),
-                }
-            }
-        }
-        Expression::ArrayExpression(list) => {
-            for el in &list.elements {
-                if let ArrayExpressionElement::SpreadElement(s) = el {
-                    out.sources.push(&s.argument);
-                }
-            }
-        }
-        // `false`/`true`: `__spreadArray`'s `pack` flag.
+/// The parts one argument of a spread helper adds: nested helpers of the same kind and
+/// to-array helpers (`__read(a)`) are flattened; `__spreadArray`'s `pack` flag adds nothing.
+fn spread_parts<'b, 'a>(arg: &'b Expression<'a>, object: bool, parts: &mut Vec<SpreadPart<'b, 'a>>) {
+    let inner = arg.get_inner_expression();
+    match inner {
         Expression::BooleanLiteral(_) => {}
-        // tsc's computed keys: `(_a = {}, _a[k] = v, _a)`.
-        Expression::SequenceExpression(seq) if is_temp_object(seq) => {
-            for e in &seq.expressions {
-                if let Expression::AssignmentExpression(a) = e.get_inner_expression() {
-                    match &a.left {
-                        AssignmentTarget::ComputedMemberExpression(m) => match m.expression.get_inner_expression() {
-                            Expression::StringLiteral(k) => out.static_keys.push(k.value.as_str()),
-                            k => out.computed_keys.push(k),
-                        },
-                        AssignmentTarget::StaticMemberExpression(m) => out.static_keys.push(m.property.name.as_str()),
-                        _ => {}
-                    }
-                }
-            }
-        }
+        Expression::ObjectExpression(_) | Expression::ArrayExpression(_) => parts.push(SpreadPart::Literal(inner)),
+        Expression::SequenceExpression(seq) if is_temp_object(seq) => parts.push(SpreadPart::Literal(inner)),
         Expression::CallExpression(c) => {
             let name = callee_name(&c.callee).unwrap_or_default();
-            if let Some(inner) = compiled_spread(arg) {
-                out.sources.extend(inner.sources);
-                out.static_keys.extend(inner.static_keys);
-                out.computed_keys.extend(inner.computed_keys);
-            } else if TO_ARRAY_HELPERS.contains(&name) || name == "__getOwnPropDescs" {
+            let nested = spread_of_call(c).is_some_and(|s| s.object == object);
+            if nested || TO_ARRAY_HELPERS.contains(&name) || name == "__getOwnPropDescs" {
                 for a in c.arguments.iter().filter_map(|a| a.as_expression()) {
-                    spread_part(a, out);
+                    spread_parts(a, object, parts);
                 }
-            } else if name == "_defineProperty" && c.arguments.len() == 3 {
-                // `_defineProperty({}, k, v)`: a computed key.
-                if let Some(k) = c.arguments[1].as_expression() {
-                    match k.get_inner_expression() {
-                        Expression::StringLiteral(s) => out.static_keys.push(s.value.as_str()),
-                        other => out.computed_keys.push(other),
-                    }
-                }
+            } else if name == "_defineProperty"
+                && let [_, Some(key), Some(value)] =
+                    [0, 1, 2].map(|i| c.arguments.get(i).and_then(|a| a.as_expression()))
+            {
+                parts.push(SpreadPart::Defined { key, value });
             } else {
-                out.sources.push(arg);
+                parts.push(SpreadPart::Source(arg));
             }
         }
-        _ => out.sources.push(arg),
+        _ => parts.push(SpreadPart::Source(arg)),
     }
 }
 
-/// Is the call `c` a compiled spread, and of an object (`true`) or an array (`false`)?
-pub(super) fn compiled_spread_of_call(c: &CallExpression<'_>) -> Option<bool> {
-    spread_of_call(c).map(|s| s.object)
+impl<'b, 'a> CompiledSpread<'b, 'a> {
+    /// The keys a part writes and the values it spreads in.
+    fn add_keys_and_sources(&mut self, part: SpreadPart<'b, 'a>) {
+        match part {
+            SpreadPart::Source(source) => self.sources.push(source),
+            SpreadPart::Defined { key, .. } => match key.get_inner_expression() {
+                Expression::StringLiteral(s) => self.static_keys.push(s.value.as_str()),
+                other => self.computed_keys.push(other),
+            },
+            SpreadPart::Literal(literal) => match literal {
+                Expression::ObjectExpression(obj) => {
+                    for prop in &obj.properties {
+                        match prop {
+                            ObjectPropertyKind::ObjectProperty(p) => match static_key_str(&p.key) {
+                                Some(k) if !p.computed || matches!(p.key, PropertyKey::StringLiteral(_)) => {
+                                    self.static_keys.push(k)
+                                }
+                                _ => {
+                                    if let Some(k) = p.key.as_expression() {
+                                        self.computed_keys.push(k);
+                                    }
+                                }
+                            },
+                            ObjectPropertyKind::SpreadProperty(s) => self.sources.push(&s.argument),
+                        }
+                    }
+                }
+                Expression::ArrayExpression(list) => {
+                    for el in &list.elements {
+                        if let ArrayExpressionElement::SpreadElement(s) = el {
+                            self.sources.push(&s.argument);
+                        }
+                    }
+                }
+                // tsc's computed keys: `(_a = {}, _a[k] = v, _a)`.
+                Expression::SequenceExpression(seq) => {
+                    for e in &seq.expressions {
+                        if let Expression::AssignmentExpression(a) = e.get_inner_expression() {
+                            match &a.left {
+                                AssignmentTarget::ComputedMemberExpression(m) => {
+                                    match m.expression.get_inner_expression() {
+                                        Expression::StringLiteral(k) => self.static_keys.push(k.value.as_str()),
+                                        k => self.computed_keys.push(k),
+                                    }
+                                }
+                                AssignmentTarget::StaticMemberExpression(m) => {
+                                    self.static_keys.push(m.property.name.as_str())
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
 }
 
 /// `(_a = {}, _a[k] = v, ..., _a)`: an object literal tsc builds in a temporary.

@@ -903,9 +903,9 @@ impl<'a> Lowerer<'a, '_> {
         if let Some(op) = self.compiled_call(c) {
             return op;
         }
-        if let Some(spread) = super::compiled::compiled_spread_of_call(c) {
+        if let Some(spread) = super::compiled::spread_of_call(c) {
             self.take_use(c.span);
-            return self.compiled_spread_literal(c, spread);
+            return self.compiled_spread_literal(c, &spread);
         }
         let mut kind = super::CallKind::Plain;
         let (callee_op, recv, name, is_method) = match callee {
