@@ -50,7 +50,13 @@ fn main() {
                 at(f.span.start),
                 f.parent.map(|p| p.0),
                 f.lifetime,
-                if f.proven { "" } else { " (assumed)" },
+                if f.lost {
+                    " (lost track)"
+                } else if f.proven {
+                    ""
+                } else {
+                    " (assumed)"
+                },
                 model.lifetime_reason(f.id)
             );
         }

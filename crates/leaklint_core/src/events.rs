@@ -25,6 +25,8 @@ const MAX_TARGETS: usize = 8;
 struct Builder<'x> {
     g: &'x Graph,
     s: &'x Solved,
+    /// Per value: whether it dies with the run that made it, or is shown to outlive it.
+    run_local: &'x crate::run_local::RunLocal,
     lt: &'x Lifetimes,
     files: &'x [FileFacts],
     sources: &'x [&'x str],
@@ -41,6 +43,7 @@ struct Builder<'x> {
 pub(crate) fn build(
     g: &Graph,
     s: &Solved,
+    run_local: &crate::run_local::RunLocal,
     lt: &Lifetimes,
     files: &[FileFacts],
     sources: &[&str],
@@ -49,6 +52,7 @@ pub(crate) fn build(
     let mut b = Builder {
         g,
         s,
+        run_local,
         lt,
         files,
         sources,
@@ -178,6 +182,7 @@ impl Builder<'_> {
                     .collect(),
                 lifetime: self.lt.life[i],
                 proven: self.lt.proven[i],
+                lost: self.lt.lost[i],
                 why: self.lt.why[i].clone(),
                 entry: self.lt.entry[i],
                 returns_value: f.returns_value,
@@ -437,6 +442,8 @@ impl Builder<'_> {
                     None
                 }
             }
+            // Made by one run and reachable from nothing that outlives it: it dies with the run.
+            VKind::Created { .. } | VKind::CallResult { .. } if self.run_local.local[v as usize] => None,
             VKind::Created { file, .. } => {
                 let made_in = self.created_by(v)?;
                 self.created_longevity(made_in, func, from_other_file(*file))
@@ -478,11 +485,15 @@ impl Builder<'_> {
         // request, or by `func` itself, a function around it or a function it calls (`const req =
         // this.request()`). Two classes' instances are both made "per instance", but not in the
         // same run.
+        // Also when the maker calls the code (a few calls down) and the value is not shown to be
+        // kept anywhere that outlives the maker's run: the code then meets it inside that run,
+        // whatever rates the two get from their other callers.
         let same_run = |made: FunctionId| {
             let life = self.life(made);
             life > rate
                 || (life == rate
                     && (rate == Lifetime::PerRequest || self.encloses(made, func) || self.made_by_callee(func, made)))
+                || (!self.run_local.held_long[v as usize] && self.calls_down(made, func))
         };
         match &self.g.values[v as usize] {
             VKind::Instance(ctor) => same_run(*ctor) && !in_test(*ctor),
@@ -520,6 +531,27 @@ impl Builder<'_> {
         let Some(direct) = self.callees.get(&func) else { return false };
         direct.contains(&made)
             || direct.iter().any(|mid| self.callees.get(mid).is_some_and(|next| next.contains(&made)))
+    }
+
+    /// Does `caller` call `callee` directly or through at most two functions in between?
+    fn calls_down(&self, caller: FunctionId, callee: FunctionId) -> bool {
+        let mut level: Vec<FunctionId> = vec![caller];
+        let mut seen: HashSet<FunctionId> = HashSet::default();
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for f in level {
+                for &c in self.callees.get(&f).map(Vec::as_slice).unwrap_or(&[]) {
+                    if c == callee {
+                        return true;
+                    }
+                    if seen.insert(c) {
+                        next.push(c);
+                    }
+                }
+            }
+            level = next;
+        }
+        false
     }
 
     /// Is `outer` `inner` or a function around it?

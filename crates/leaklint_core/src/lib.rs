@@ -18,6 +18,7 @@ mod link;
 pub mod model;
 mod parse;
 pub mod rule;
+mod run_local;
 mod solve;
 pub mod span;
 mod suppress;
@@ -111,8 +112,9 @@ pub fn build_package(files: &[SourceFile<'_>], root: &PackageRoot) -> (Package, 
     }
     let mut graph = link::link(&kept, root);
     let solved = solve::solve(&mut graph);
+    let run_local = run_local::decide(&graph, &solved, &kept);
     let lifetimes = lifetimes::decide(&graph, &solved, &kept, &sources, &options);
-    let package = events::build(&graph, &solved, &lifetimes, &kept, &sources, &options);
+    let package = events::build(&graph, &solved, &run_local, &lifetimes, &kept, &sources, &options);
     (package, ids)
 }
 

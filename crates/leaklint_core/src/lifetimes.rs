@@ -25,12 +25,18 @@ use crate::model::{FunctionId, FunctionKind, Lifetime, Site, Why};
 use crate::solve::{Escape, Solved};
 use crate::span::Span;
 
-/// The longest chain of calls that still proves a rate (see `decide`).
-const MAX_PROVEN_CALLS: u32 = 6;
+/// The longest chain of calls that still proves a rate, and the longest that is still evidence
+/// at all (see `decide`).
+const MAX_PROVEN_CALLS: u32 = 3;
+const MAX_TRACED_CALLS: u32 = 6;
 
 pub(crate) struct Lifetimes {
     pub life: Vec<Lifetime>,
     pub proven: Vec<bool>,
+    /// The rate comes through a place the analysis lost track of (a value that overflowed the
+    /// solver's places, a chain of more than `MAX_TRACED_CALLS` calls). The function may repeat,
+    /// so what it makes is not long-lived, but its own events prove nothing.
+    pub lost: Vec<bool>,
     pub why: Vec<Why>,
     pub entry: Vec<Option<Site>>,
     /// The add-listener call (an index into `Graph::calls`) that gives a function its rate, when
@@ -55,6 +61,11 @@ enum Source {
     Follows {
         from: FunctionId,
         site: Site,
+    },
+    /// Reached from where the analysis lost track (see `Lifetimes::lost`).
+    Lost {
+        life: Lifetime,
+        why: Arc<str>,
     },
 }
 
@@ -249,6 +260,8 @@ pub(crate) fn decide(
         if node.value == u32::MAX {
             continue;
         }
+        // A value that overflowed the solver's places went somewhere the analysis lost track of:
+        // that says nothing about who calls it.
         if let Some(Some(why)) = s.escaped.get(node.value as usize) {
             // Static methods run on the class, not per instance: they are plain functions here.
             let method_like = f.kind == FunctionKind::Constructor
@@ -256,8 +269,12 @@ pub(crate) fn decide(
                 || (f.this_class.is_some() && !f.is_static)
                 || f.on_prototype;
             let life = if method_like { Lifetime::PerInstance } else { Lifetime::Repeatable };
-            let text = escape_text(g, files, sources, *why, method_like);
-            list.push(Source::Fixed { life, proven: false, why: Arc::from(text) });
+            let text = Arc::from(escape_text(g, files, sources, *why, method_like));
+            if *why == Escape::TooMany {
+                list.push(Source::Lost { life, why: text });
+            } else {
+                list.push(Source::Fixed { life, proven: false, why: text });
+            }
             if let Some(shape) = request_shape(f) {
                 list.push(Source::Fixed { life: Lifetime::PerRequest, proven: false, why: Arc::from(shape) });
             }
@@ -267,6 +284,7 @@ pub(crate) fn decide(
     let mut lt = Lifetimes {
         life: vec![Lifetime::Startup; n],
         proven: vec![true; n],
+        lost: vec![false; n],
         why: vec![Why::TopLevel; n],
         entry: vec![None; n],
         listener: vec![None; n],
@@ -280,22 +298,32 @@ pub(crate) fn decide(
         })
         .collect();
     // Calls between the function and where its rate comes from. The call graph knows no calling
-    // context, so a long chain is as likely a path no run takes as one it does: past
-    // `MAX_PROVEN_CALLS` the rate stands, but as an assumption, not a proof.
+    // context, so the longer a chain, the likelier it is a path no run takes: past
+    // `MAX_PROVEN_CALLS` calls a rate is an assumption, past `MAX_TRACED_CALLS` no evidence.
     let mut depth: Vec<u32> = vec![0; n];
+    // Calls made inside an inlined async runtime (and the functions nested in it) are not steps.
+    let mut runtime = vec![false; n];
+    for i in 0..n {
+        let f = fact(FunctionId(i as u32));
+        let base = g.fn_base[g.functions[i].file.0 as usize];
+        let parent_is_runtime = f.parent.is_some_and(|p| p != 0 && runtime[(base + p) as usize]);
+        runtime[i] = parent_is_runtime || f.name.as_deref().is_some_and(known::is_async_runtime_helper);
+    }
     // Rates only move up a short order, so this settles quickly; the bound guards against a bug looping.
     for _ in 0..64 {
         let mut changed = false;
         for i in 0..n {
-            let mut best = (lt.life[i], lt.proven[i]);
+            let mut best = (lt.life[i], evidence(lt.proven[i], lt.lost[i]));
             let mut pick: Option<&Source> = None;
             for src in &by_fn[i] {
                 let mut offer = match src {
-                    Source::Fixed { life, proven, .. } => (*life, *proven),
-                    Source::Listener { life, .. } => (*life, true),
+                    Source::Fixed { life, proven, .. } => (*life, evidence(*proven, false)),
+                    Source::Listener { life, .. } => (*life, Evidence::Proven),
+                    Source::Lost { life, .. } => (*life, Evidence::Lost),
                     Source::Follows { from, .. } => {
                         let j = from.0 as usize;
-                        (lt.life[j], lt.proven[j] && depth[j] < MAX_PROVEN_CALLS)
+                        let lost = lt.lost[j] || depth[j] >= MAX_TRACED_CALLS;
+                        (lt.life[j], evidence(lt.proven[j] && depth[j] < MAX_PROVEN_CALLS, lost))
                     }
                 };
                 if constructor[i] && offer.0 == Lifetime::Repeatable {
@@ -308,9 +336,10 @@ pub(crate) fn decide(
             }
             if let Some(src) = pick {
                 lt.life[i] = best.0;
-                lt.proven[i] = best.1;
+                lt.proven[i] = best.1 == Evidence::Proven;
+                lt.lost[i] = best.1 == Evidence::Lost;
                 match src {
-                    Source::Fixed { why, .. } | Source::Listener { why, .. } => {
+                    Source::Fixed { why, .. } | Source::Listener { why, .. } | Source::Lost { why, .. } => {
                         depth[i] = 0;
                         lt.why[i] = Why::Fixed(why.clone());
                         let node = &g.functions[i];
@@ -321,7 +350,7 @@ pub(crate) fn decide(
                         };
                     }
                     Source::Follows { from, site } => {
-                        depth[i] = depth[from.0 as usize] + 1;
+                        depth[i] = depth[from.0 as usize] + u32::from(!runtime[from.0 as usize]);
                         lt.why[i] = Why::CalledFrom { caller: *from, site: *site };
                         lt.entry[i] = lt.entry[from.0 as usize];
                         lt.listener[i] = None;
@@ -337,9 +366,30 @@ pub(crate) fn decide(
     lt
 }
 
-/// Is `(life, proven)` more than `than`: a larger rate, or the same rate with evidence.
-fn better(offer: (Lifetime, bool), than: (Lifetime, bool)) -> bool {
-    offer.0 > than.0 || (offer.0 == than.0 && offer.1 && !than.1 && offer.0 > Lifetime::Startup)
+/// How much a rate is worth as evidence for a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Evidence {
+    /// Through a place the analysis lost track of: none at all.
+    Lost,
+    /// Rests on callers outside the checked code: a warning that says so.
+    Assumed,
+    /// A chain from a registration, an interval, a route: an error may rest on it.
+    Proven,
+}
+
+fn evidence(proven: bool, lost: bool) -> Evidence {
+    if lost {
+        Evidence::Lost
+    } else if proven {
+        Evidence::Proven
+    } else {
+        Evidence::Assumed
+    }
+}
+
+/// Is `offer` more than `than`: a larger rate, or the same rate with better evidence.
+fn better(offer: (Lifetime, Evidence), than: (Lifetime, Evidence)) -> bool {
+    offer.0 > than.0 || (offer.0 == than.0 && offer.1 > than.1 && offer.0 > Lifetime::Startup)
 }
 
 /// What code outside the package reaching a function means, for messages.

@@ -137,6 +137,11 @@ impl Graph {
         id
     }
 
+    /// The locations of undeclared global names (`leaked = []` writes one).
+    pub(crate) fn global_locs(&self) -> impl Iterator<Item = u32> + '_ {
+        self.global_loc.values().copied()
+    }
+
     pub(crate) fn name(&self, id: PropId) -> &str {
         match id {
             ELEM => "[]",

@@ -114,6 +114,9 @@ pub struct Function {
     /// interval, a call from such code), not on an assumption (an exported
     /// function whose callers are outside the checked code).
     pub proven: bool,
+    /// The rate comes through a place the analysis lost track of (a value that overflowed its
+    /// places, a chain of more than six calls): nothing it does is evidence for a finding.
+    pub lost: bool,
     /// Why it has its lifetime, rendered by [`Package::lifetime_reason`].
     pub(crate) why: Why,
     /// The per-request (or repeating) entry point the lifetime comes from, when
@@ -701,20 +704,6 @@ impl Package {
         steps.join(", ")
     }
 
-    /// The function where `func`'s chain of callers ends: the one whose rate is fixed by a
-    /// registration or assumption.
-    fn chain_end(&self, func: FunctionId) -> Option<FunctionId> {
-        let mut at = func;
-        for _ in 0..64 {
-            match &self.function(at).why {
-                Why::CalledFrom { caller, .. } => at = *caller,
-                Why::Fixed(_) => return Some(at),
-                Why::TopLevel => return None,
-            }
-        }
-        None
-    }
-
     /// The file's name for messages (its last path component).
     pub fn display_name(&self, file: FileId) -> String {
         let path = &self.file(file).path;
@@ -723,22 +712,26 @@ impl Package {
 
     /// When the lifetime of `func` rests on an assumption rather than a proven
     /// chain: the assumption, for messages.
-    pub fn assumption(&self, func: FunctionId) -> Option<String> {
+    pub fn assumption(&self, func: FunctionId) -> Option<Assumption> {
         let f = self.function(func);
         if f.proven || !f.lifetime.runs_repeatedly() {
             return None;
         }
+        if f.lost {
+            return Some(Assumption::Lost);
+        }
         let reason = self.lifetime_reason(func, f.file);
-        // A chain that ends in a registration is unproven only for its length (see `lifetimes`).
-        let ends_in_proof = self.chain_end(func).is_some_and(|end| self.function(end).proven);
-        Some(if ends_in_proof {
-            format!(
-                "it is reached through a long chain of calls, which leaklint follows without knowing which caller a run comes from ({reason})"
-            )
-        } else {
-            format!("how often this runs depends on code outside what was checked ({reason})")
-        })
+        Some(Assumption::Stated(format!("how often this runs depends on code outside what was checked ({reason})")))
     }
+}
+
+/// What a finding rests on when its chain is not proven.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assumption {
+    /// Callers outside the checked code (a library's exported function): a warning that says so.
+    Stated(String),
+    /// A place the analysis lost track of: no evidence, so no finding.
+    Lost,
 }
 
 /// What the rules see for one file: its own functions, events and calls, and
@@ -837,7 +830,7 @@ impl<'p> FileModel<'p> {
         self.package.lifetime_reason(func, self.file)
     }
 
-    pub fn assumption(&self, func: FunctionId) -> Option<String> {
+    pub fn assumption(&self, func: FunctionId) -> Option<Assumption> {
         self.package.assumption(func)
     }
 

@@ -2,7 +2,7 @@
 
 use crate::Options;
 use crate::diagnostic::{Diagnostic, Fix, Label, Severity};
-use crate::model::FileModel;
+use crate::model::{Assumption, FileModel};
 use crate::span::Span;
 
 /// Static description of a rule.
@@ -74,10 +74,12 @@ impl<'a> RuleContext<'a> {
     }
 
     /// Report a finding. One that rests on an assumption (`Finding::assumption`)
-    /// is at most a warning, and its help says what it assumes.
+    /// is at most a warning, and its help says what it assumes; one that rests on a place the
+    /// analysis lost track of is not reported.
     pub fn report(&mut self, finding: Finding) {
         let (severity, help) = match &finding.assumption {
-            Some(assumed) => (
+            Some(Assumption::Lost) => return,
+            Some(Assumption::Stated(assumed)) => (
                 self.severity.min(Severity::Warning),
                 format!("{} This rests on an assumption: {assumed}.", finding.help),
             ),
@@ -114,5 +116,5 @@ pub struct Finding {
     pub subject: Option<String>,
     /// What the finding assumes when its chain is not proven (a library's exported
     /// function, called by code we cannot see): it is then reported as a warning.
-    pub assumption: Option<String>,
+    pub assumption: Option<Assumption>,
 }

@@ -30,6 +30,8 @@ const CAP: usize = 8;
 /// Property values of property values... are made this deep at most.
 const MAX_PROPERTY_DEPTH: u8 = 3;
 const NONE: u32 = u32::MAX;
+/// Where an overflowed value was headed is remembered for this many full locations.
+const MAX_SPILLED: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Use {
@@ -80,12 +82,24 @@ pub(crate) struct Solved {
     pub is_ctor: Vec<bool>,
     fields: HashMap<u64, u32>,
     fields_of: HashMap<u32, SmallVec<[(PropId, u32); 4]>>,
+    spilled: HashMap<u32, SmallVec<[u32; 2]>>,
 }
 
 impl Solved {
+    /// Where a value that did not fit was headed: `None` if it always fit, `Some(None)` if
+    /// there were too many full locations to remember, else those locations.
+    pub(crate) fn spilled_into(&self, value: u32) -> Option<Option<&[u32]>> {
+        self.spilled.get(&value).map(|l| Some(l.as_slice()).filter(|l| l.first() != Some(&NONE)))
+    }
+
     /// The properties anything stored into or read from `value`, with their locations.
     pub(crate) fn fields_of(&self, value: u32) -> &[(PropId, u32)] {
         self.fields_of.get(&value).map(|f| f.as_slice()).unwrap_or(&[])
+    }
+
+    /// Every field location with the object it belongs to.
+    pub(crate) fn all_fields(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.fields_of.iter().flat_map(|(&v, fs)| fs.iter().map(move |&(_, l)| (v, l)))
     }
 
     /// Did `loc` stop growing at `CAP`?
@@ -177,6 +191,9 @@ struct Solver<'g> {
     /// bound function into the very place it calls, which would otherwise be followed forever.
     bound_calls: rustc_hash::FxHashSet<(u32, u32)>,
     overflowed: Vec<bool>,
+    /// Per overflowed value: the full locations it did not fit into (`NONE` once there are more
+    /// than `MAX_SPILLED`).
+    spilled: HashMap<u32, SmallVec<[u32; 2]>>,
     prototype: PropId,
 }
 
@@ -206,6 +223,7 @@ pub(crate) fn solve(g: &mut Graph) -> Solved {
         call_orig: (0..n_calls as u32).collect(),
         bound_calls: Default::default(),
         overflowed: Vec::new(),
+        spilled: HashMap::default(),
         prototype,
         g,
     };
@@ -232,9 +250,9 @@ pub(crate) fn solve(g: &mut Graph) -> Solved {
     }
     s.run();
     let escaped = s.escape(&unresolved);
-    let Solver { pts, many, call_edges, call_orig, is_ctor, fields, fields_of, .. } = s;
+    let Solver { pts, many, call_edges, call_orig, is_ctor, fields, fields_of, spilled, .. } = s;
     let call_edges = call_edges.into_iter().map(|(c, f)| (call_orig[c as usize], f)).collect();
-    Solved { pts, many, call_edges, unresolved, escaped, is_ctor, fields, fields_of }
+    Solved { pts, many, call_edges, unresolved, escaped, is_ctor, fields, fields_of, spilled }
 }
 
 impl Solver<'_> {
@@ -317,7 +335,7 @@ impl Solver<'_> {
     fn add(&mut self, loc: u32, v: u32) {
         let l = loc as usize;
         if self.many[l] {
-            self.overflow(v);
+            self.overflow(v, loc);
             return;
         }
         let set = &mut self.pts[l];
@@ -326,7 +344,7 @@ impl Solver<'_> {
         }
         if set.len() >= CAP {
             self.many[l] = true;
-            self.overflow(v);
+            self.overflow(v, loc);
             return;
         }
         set.push(v);
@@ -336,12 +354,20 @@ impl Solver<'_> {
         }
     }
 
-    fn overflow(&mut self, v: u32) {
+    fn overflow(&mut self, v: u32, loc: u32) {
         let i = v as usize;
         if self.overflowed.len() <= i {
             self.overflowed.resize(i + 1, false);
         }
         self.overflowed[i] = true;
+        let locs = self.spilled.entry(v).or_default();
+        if locs.first() != Some(&NONE) && !locs.contains(&loc) {
+            if locs.len() < MAX_SPILLED {
+                locs.push(loc);
+            } else {
+                *locs = smallvec::smallvec![NONE];
+            }
+        }
     }
 
     fn run(&mut self) {

@@ -135,6 +135,15 @@ impl<'a> Lowerer<'a, '_> {
             self.push(Constraint::Inherits { child, parent });
             return;
         }
+        if let Some(method) = regenerator_method(callee) {
+            // regenerator: `_regenerator().w(function (_context) {...})` (`wrap`) runs the state
+            // machine now, for the caller; `.m(fn)` (`mark`) hands `fn` back.
+            match method {
+                "w" | "wrap" => self.synthetic_call(c, arg(0), Op::None),
+                _ => self.push(Constraint::Assign { dst: result, src: arg(0) }),
+            }
+            return;
+        }
         if known::is_this_body_helper(name) {
             // `__awaiter(this, void 0, void 0, function* () {...})`, `__generator(this, function (_a) {...})`:
             // the body runs now, with the caller's `this`.
@@ -635,4 +644,19 @@ fn is_state_bookkeeping(st: &Statement<'_>) -> bool {
         Expression::CallExpression(c) => matches!(super::events::member_callee(&c.callee), Some((_, "sent" | "catch"))),
         _ => false,
     }
+}
+
+/// `wrap`/`mark` (Babel: `w`/`m`) called on the regenerator runtime (`_regenerator()`,
+/// `_regeneratorRuntime()`, `regeneratorRuntime`): which one.
+fn regenerator_method<'a>(callee: &Expression<'a>) -> Option<&'a str> {
+    let Expression::StaticMemberExpression(m) = callee else { return None };
+    let method = m.property.name.as_str();
+    if !matches!(method, "w" | "wrap" | "m" | "mark") {
+        return None;
+    }
+    let runtime = match m.object.get_inner_expression() {
+        Expression::CallExpression(call) => super::callee_name(&call.callee),
+        other => super::callee_name(other),
+    };
+    runtime.filter(|r| known::is_async_runtime_helper(r)).map(|_| method)
 }

@@ -52,6 +52,7 @@ impl<'a> Lowerer<'a, '_> {
         });
         let use_strict = f.body.as_ref().is_some_and(|b| b.directives.iter().any(|d| d.directive == "use strict"));
         let fid = self.enter(sp(f.span), name, kind, &f.params, false, info, use_strict);
+        self.note_function_scope(f.scope_id.get(), fid);
         // A named function expression can call itself by its name.
         if let Some(sym) = f.id.as_ref().and_then(|b| b.symbol_id.get()) {
             let value = self.facts.functions[fid as usize].value;
@@ -71,6 +72,7 @@ impl<'a> Lowerer<'a, '_> {
         };
         let kind = info.kind.unwrap_or(FunctionKind::Arrow);
         let fid = self.enter(sp(f.span), info.name, kind, &f.params, true, info, use_strict);
+        self.note_function_scope(f.scope_id.get(), fid);
         match &f.body {
             ArrowFunctionBody::FunctionBody(b) => self.statements(&b.statements),
             other => {

@@ -220,6 +220,18 @@ pub fn is_listener_method(method: &str) -> bool {
     is_add_listener(method) || is_remove_listener(method)
 }
 
+/// Calls that keep a callback and call it again after the run that handed it over has ended:
+/// listeners (not `once`), intervals, subscriptions and watchers, routes, middleware and servers.
+/// A callback handed to any other library call (a walker, a visitor, a node-style callback) is
+/// not known to outlive that run.
+pub fn keeps_callback(method: &str) -> bool {
+    (is_add_listener(method) && !matches!(method, "once" | "prependOnceListener"))
+        || matches!(method, "setInterval" | "subscribe" | "observe" | "watch" | "watchFile" | "addHook")
+        || ROUTE_METHODS.contains(&method)
+        || MIDDLEWARE_METHODS.contains(&method)
+        || SERVER_FACTORIES.contains(&method)
+}
+
 /// Collection methods that add entries.
 pub const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift"];
 
@@ -403,6 +415,25 @@ pub fn is_this_body_helper(name: &str) -> bool {
 
 /// Helpers that wrap a function and return one that calls it
 /// (`_asyncToGenerator(function* () {})`, `_wrapAsyncGenerator`).
+/// Runtimes compilers inline to run down-levelled `async` functions and generators: the calls
+/// inside them are the runtime's plumbing, not steps of the program's own call chains.
+pub fn is_async_runtime_helper(name: &str) -> bool {
+    is_this_body_helper(name)
+        || is_wrapping_helper(name)
+        || matches!(
+            name,
+            "_regenerator"
+                | "_regeneratorRuntime"
+                | "regeneratorRuntime"
+                | "_regeneratorDefine"
+                | "_regeneratorDefine2"
+                | "asyncGeneratorStep"
+                | "_asyncIterator"
+                | "_awaitAsyncGenerator"
+                | "_OverloadYield"
+        )
+}
+
 pub fn is_wrapping_helper(name: &str) -> bool {
     matches!(
         name,

@@ -15,6 +15,7 @@ mod expr;
 mod functions;
 mod guards;
 pub(crate) mod known;
+mod scopes;
 mod stmt;
 
 pub(crate) use expr::builtin_container;
@@ -329,6 +330,12 @@ pub(crate) struct FileFacts {
     pub global_writes: Vec<GlobalWrite>,
     /// Hashes of the texts of assignment targets, for flag guards.
     pub written_flags: Vec<u64>,
+    /// Per variable (the locations below the first temporary): the local id of the function that
+    /// declares it, 0 for the module top level.
+    pub symbol_fn: Vec<u32>,
+    /// `(variable, function)`: the function refers to a variable of an enclosing function (or a
+    /// function between the two does), so the variable lives as long as that function's value.
+    pub captured: Vec<(Loc, u32)>,
     /// References to a variable that only ever holds `this` (`var _this = this`, `const self = this`,
     /// as compilers and ES5 code write it), in source order: paths read them as `this`.
     pub this_alias_refs: Vec<Span>,
@@ -390,6 +397,8 @@ pub(crate) struct Lowerer<'a, 's> {
     constant_symbols: rustc_hash::FxHashSet<SymbolId>,
     /// The file assigns `module.exports = ...`.
     assigns_module_exports: bool,
+    /// oxc's scope of each function lowered so far, with its local id.
+    function_scopes: Vec<(oxc_syntax::scope::ScopeId, u32)>,
 }
 
 impl<'a, 's> Lowerer<'a, 's> {
@@ -413,6 +422,8 @@ impl<'a, 's> Lowerer<'a, 's> {
             outcomes: Vec::new(),
             global_writes: Vec::new(),
             written_flags: Vec::new(),
+            symbol_fn: Vec::new(),
+            captured: Vec::new(),
             this_alias_refs: Vec::new(),
         };
         let ret = facts.n_locs;
@@ -469,6 +480,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             try_tables: Vec::new(),
             constant_symbols: Default::default(),
             assigns_module_exports: false,
+            function_scopes: Vec::new(),
         };
         l.push(Constraint::Assign { dst: exports_loc, src: Op::Val(1) });
         l
@@ -499,6 +511,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             self.push(Constraint::Store { base: Op::Val(module), prop: Prop::Name(exports), src: Op::Val(first) });
         }
         self.facts.directive_comments = directive_comments(program, self.source);
+        self.declarations_and_captures();
         self.facts.this_alias_refs.sort_unstable_by_key(|s| s.start);
         for (sym, name) in std::mem::take(&mut self.stored_names) {
             if let Some(&f) = self.fn_of_symbol.get(&sym) {

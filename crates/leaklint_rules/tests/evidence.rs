@@ -1,0 +1,101 @@
+//! How far a rate counts as evidence. The call graph knows no calling context, so each call
+//! between a function and where its rate comes from makes the chain likelier to be a path no
+//! run takes: a short chain proves (an error), a longer one is an assumption (a warning that
+//! says so), and past that it is no evidence at all. A collection made by a call and kept
+//! nowhere that outlives the call is not long-lived, whoever else runs the code that fills it.
+
+use std::path::{Path, PathBuf};
+
+use leaklint_core::{ActiveRule, Diagnostic, Options, PackageRoot, Severity, SourceFile, check_package};
+use leaklint_rules::all_rules;
+
+fn check(files: &[(&str, String)]) -> Vec<Diagnostic> {
+    let root = Path::new("/virtual-package");
+    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| root.join(name)).collect();
+    let options = Options::default();
+    let inputs: Vec<SourceFile<'_>> =
+        paths.iter().zip(files).map(|(path, (_, source))| SourceFile { path, source, options: &options }).collect();
+    let active: Vec<ActiveRule<'_>> =
+        all_rules().into_iter().map(|rule| ActiveRule { rule, severity: rule.meta().default_severity }).collect();
+    let rules: Vec<&[ActiveRule<'_>]> = files.iter().map(|_| active.as_slice()).collect();
+    check_package(&inputs, &PackageRoot::default(), &rules)
+        .into_iter()
+        .flat_map(|r| r.unwrap_or_else(|e| panic!("does not parse: {}", e.message)))
+        .collect()
+}
+
+/// A route handler that reaches `cache.set` through `calls` helper functions.
+fn chain(calls: usize) -> String {
+    let mut src =
+        String::from("const express = require('express');\nconst app = express();\nconst cache = new Map();\n");
+    src.push_str(&format!("function step{calls}(key) {{ cache.set(key, Date.now()); }}\n"));
+    for i in (1..calls).rev() {
+        src.push_str(&format!("function step{i}(key) {{ step{}(key); }}\n", i + 1));
+    }
+    src.push_str("app.get('/seen/:id', (req, res) => { step1(req.params.id); res.end(); });\n");
+    src
+}
+
+fn growth(found: &[Diagnostic]) -> Vec<&Diagnostic> {
+    found.iter().filter(|d| d.rule == "no-unbounded-collection").collect()
+}
+
+#[test]
+fn a_short_chain_from_a_route_proves_the_rate() {
+    let found = check(&[("app.js", chain(2))]);
+    let growth = growth(&found);
+    assert_eq!(growth.len(), 1, "{found:#?}");
+    assert_eq!(growth[0].severity, Severity::Error, "{found:#?}");
+}
+
+#[test]
+fn a_longer_chain_is_an_assumption_and_says_so() {
+    let found = check(&[("app.js", chain(5))]);
+    let growth = growth(&found);
+    assert_eq!(growth.len(), 1, "{found:#?}");
+    assert_eq!(growth[0].severity, Severity::Warning, "{found:#?}");
+    assert!(growth[0].help.contains("This rests on an assumption"), "{}", growth[0].help);
+}
+
+#[test]
+fn a_chain_too_long_to_trace_is_no_evidence() {
+    let found = check(&[("app.js", chain(9))]);
+    assert!(growth(&found).is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_collection_a_call_makes_and_keeps_nowhere_dies_with_the_call() {
+    // `append` runs per request for the route; the list `defaults` makes is still that call's own.
+    let helpers = "exports.append = (list, items) => { for (const item of items) list.push(item); };\n".to_string();
+    let app = "const { append } = require('./helpers');
+const express = require('express');
+const app = express();
+function defaults() { const names = []; append(names, ['a', 'b']); return names.length; }
+const count = defaults();
+app.get('/trail', (req, res) => { append(res.locals.trail, req.query.steps); res.json(count); });
+"
+    .to_string();
+    let found = check(&[("helpers.js", helpers.clone()), ("app.js", app.clone())]);
+    assert!(growth(&found).is_empty(), "{found:#?}");
+
+    // Kept in a module variable that the route appends to, the same list outlives the call and
+    // grows per request.
+    let kept = app
+        .replace("return names.length; }", "return names; }")
+        .replace("const count = defaults();", "const kept = defaults(); const count = 1;")
+        .replace("append(res.locals.trail,", "append(kept,");
+    let found = check(&[("helpers.js", helpers), ("app.js", kept)]);
+    assert_eq!(growth(&found).len(), 1, "{found:#?}");
+}
+
+#[test]
+fn a_list_a_kept_listener_captures_outlives_the_call_that_made_it() {
+    let src = "const { EventEmitter } = require('events');
+const bus = new EventEmitter();
+function watch() { const ticks = []; bus.on('tick', (t) => ticks.push(t)); }
+watch();
+"
+    .to_string();
+    let found = check(&[("watch.js", src)]);
+    assert_eq!(growth(&found).len(), 1, "{found:#?}");
+}
