@@ -93,8 +93,21 @@ pub struct SourceFile<'s> {
 /// Build the model of files checked together. Each input gets its file id in
 /// the package, or the syntax error that kept it out.
 pub fn build_package(files: &[SourceFile<'_>], root: &PackageRoot) -> (Package, Vec<Result<FileId, SyntaxError>>) {
-    let facts: Vec<Result<facts::FileFacts, SyntaxError>> =
-        files.par_iter().map(|f| parse::facts(f.path, f.source)).collect();
+    let facts: Vec<ParsedFacts> = files.par_iter().map(|f| parse::facts(f.path, f.source)).collect();
+    let (package, ids, _) = build_from_facts(files, facts, root);
+    (package, ids)
+}
+
+/// A file's facts, or why it has none.
+type ParsedFacts = Result<facts::FileFacts, SyntaxError>;
+
+/// The phases after parsing, over facts already made (one per input, in input order). The
+/// facts come back for a cache to keep.
+fn build_from_facts(
+    files: &[SourceFile<'_>],
+    facts: Vec<ParsedFacts>,
+    root: &PackageRoot,
+) -> (Package, Vec<Result<FileId, SyntaxError>>, Vec<ParsedFacts>) {
     let mut kept = Vec::with_capacity(files.len());
     let mut sources = Vec::with_capacity(files.len());
     let mut options = Vec::with_capacity(files.len());
@@ -115,7 +128,78 @@ pub fn build_package(files: &[SourceFile<'_>], root: &PackageRoot) -> (Package, 
     let run_local = run_local::decide(&graph, &solved, &kept);
     let lifetimes = lifetimes::decide(&graph, &solved, &kept, &sources, &options);
     let package = events::build(&graph, &solved, &run_local, &lifetimes, &kept, &sources, &options);
-    (package, ids)
+    let mut kept = kept.into_iter();
+    let facts = ids.iter().map(|id| id.clone().map(|_| kept.next().expect("one facts per parsed file"))).collect();
+    (package, ids, facts)
+}
+
+/// The facts of files seen before, by path and text, so that checking one file with its package
+/// again after an edit parses only the files whose text changed (the language server keeps one).
+#[derive(Default)]
+pub struct FactsCache {
+    files: std::collections::HashMap<std::path::PathBuf, (u64, ParsedFacts)>,
+}
+
+impl FactsCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many files' facts it holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+fn text_hash(source: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(source.as_bytes());
+    h.write_usize(source.len());
+    h.finish()
+}
+
+/// Check `files[target]` with the other files of its package, as `check_package` does, reusing
+/// the cached facts of every file whose text has not changed. Files under the package's folder
+/// that the cache held and that are not in `files` any more are forgotten.
+pub fn check_file_in_package(
+    files: &[SourceFile<'_>],
+    target: usize,
+    root: &PackageRoot,
+    rules: &[ActiveRule<'_>],
+    cache: &mut FactsCache,
+) -> Result<Vec<Diagnostic>, SyntaxError> {
+    let hashes: Vec<u64> = files.par_iter().map(|f| text_hash(f.source)).collect();
+    let mut facts: Vec<Option<ParsedFacts>> = files
+        .iter()
+        .zip(&hashes)
+        .map(|(f, &h)| match cache.files.remove(f.path) {
+            Some((cached, facts)) if cached == h => Some(facts),
+            _ => None,
+        })
+        .collect();
+    // Files of this package that are gone from it (deleted, now ignored) are forgotten; other
+    // packages' files stay for when their buffers come back.
+    if let Some(dir) = &root.dir {
+        cache.files.retain(|path, _| !path.starts_with(dir));
+    }
+    let missing: Vec<usize> = (0..files.len()).filter(|&i| facts[i].is_none()).collect();
+    let parsed: Vec<ParsedFacts> = missing.par_iter().map(|&i| parse::facts(files[i].path, files[i].source)).collect();
+    for (i, result) in missing.into_iter().zip(parsed) {
+        facts[i] = Some(result);
+    }
+    let facts = facts.into_iter().map(|f| f.expect("every file has facts")).collect();
+    let (package, ids, facts) = build_from_facts(files, facts, root);
+    for ((file, hash), facts) in files.iter().zip(hashes).zip(facts) {
+        cache.files.insert(file.path.to_path_buf(), (hash, facts));
+    }
+    let input = files[target];
+    let id = ids[target].clone()?;
+    Ok(run_rules_with(package.file_model(id), input.source, rules, input.options))
 }
 
 /// Build the package and run each file's rules on it. One result per input,

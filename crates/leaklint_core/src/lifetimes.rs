@@ -94,6 +94,7 @@ pub(crate) fn decide(
 ) -> Lifetimes {
     let n = g.functions.len();
     let mut by_fn: Vec<Vec<Source>> = vec![Vec::new(); n];
+    let test_file: Vec<bool> = files.iter().map(|f| known::is_test_path(&f.path)).collect();
     let fact = |f: FunctionId| {
         let node = &g.functions[f.0 as usize];
         &files[node.file.0 as usize].functions[node.local as usize]
@@ -214,6 +215,11 @@ pub(crate) fn decide(
                             });
                         }
                     }
+                    // A test runner runs each case it is handed once: in a test file, that a
+                    // library may call a callback again is no evidence.
+                    Sink::Unknown(why) if test_file[file] => {
+                        list.push(Source::Lost { life: Lifetime::Repeatable, why: Arc::from(why.as_str()) })
+                    }
                     Sink::Unknown(why) => {
                         list.push(Source::Fixed {
                             life: Lifetime::Repeatable,
@@ -270,7 +276,8 @@ pub(crate) fn decide(
                 || f.on_prototype;
             let life = if method_like { Lifetime::PerInstance } else { Lifetime::Repeatable };
             let text = Arc::from(escape_text(g, files, sources, *why, method_like));
-            if *why == Escape::TooMany {
+            // Nothing outside calls into a test file's functions but its runner, once per case.
+            if *why == Escape::TooMany || test_file[node.file.0 as usize] {
                 list.push(Source::Lost { life, why: text });
             } else {
                 list.push(Source::Fixed { life, proven: false, why: text });

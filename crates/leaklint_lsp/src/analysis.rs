@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
 use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
-use leaklint_core::Severity;
+use leaklint_core::{FactsCache, PackageRoot, Severity, SourceFile, check_file_in_package};
 use lsp_types::{CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
 
 use crate::position::{Encoding, PositionMap};
@@ -47,11 +47,13 @@ pub struct Analysis {
 /// Run jobs until the sender side closes. Jobs for the same document that
 /// queued up while another ran are coalesced: only the newest is analysed.
 pub fn run(jobs: Receiver<Job>, results: Sender<Analysis>, configs: Arc<ConfigResolver>, encoding: Encoding) {
+    // Facts of the packages' files, so that an edit re-parses only the buffer that changed.
+    let mut cache = FactsCache::new();
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter());
         for job in newest_per_document(batch) {
-            let analysis = analyze(job, &configs, encoding);
+            let analysis = analyze(job, &configs, encoding, &mut cache);
             if results.send(analysis).is_err() {
                 return;
             }
@@ -75,7 +77,7 @@ fn newest_per_document(batch: Vec<Job>) -> Vec<Job> {
     kept
 }
 
-pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding) -> Analysis {
+pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding, cache: &mut FactsCache) -> Analysis {
     let (config, config_error) = if job.on_disk {
         match configs.for_file(&job.path) {
             Ok(config) => (config, None),
@@ -99,8 +101,11 @@ pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding) -> Analys
     let text = &*analysis.text;
     let map = PositionMap::new(text, encoding);
     // A panic in a rule must cost one file its findings, not the editor its server.
-    let outcome =
-        catch_unwind(AssertUnwindSafe(|| leaklint_core::analyze_with(&job.path, text, &config.rules, &config.options)));
+    let package = if job.on_disk { package_of(&job.path) } else { None };
+    let outcome = catch_unwind(AssertUnwindSafe(|| match &package {
+        Some(root) => check_with_package(&job.path, text, &config, root, configs, cache),
+        None => leaklint_core::analyze_with(&job.path, text, &config.rules, &config.options),
+    }));
     match outcome {
         Ok(Ok(findings)) => {
             analysis.diagnostics = findings.iter().map(|f| to_lsp(f, &map, &analysis.uri)).collect();
@@ -128,6 +133,52 @@ pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding) -> Analys
         }
     }
     analysis
+}
+
+/// A package larger than this is not linked in the editor: the open file is checked alone.
+const MAX_PACKAGE_FILES: usize = 5000;
+
+/// The folder of the nearest `package.json` above `file`, as `leaklint check` groups files.
+fn package_of(file: &Path) -> Option<PathBuf> {
+    file.ancestors().skip(1).find(|dir| dir.join("package.json").is_file()).map(Path::to_path_buf)
+}
+
+/// Check the open buffer `text` of `path` with the other files of its package as they are on
+/// disk, as `leaklint check` on the package would (facts cached per file; a file whose text has
+/// not changed since the last check is not parsed again).
+fn check_with_package(
+    path: &Path,
+    text: &str,
+    config: &ResolvedConfig,
+    root: &Path,
+    configs: &ConfigResolver,
+    cache: &mut FactsCache,
+) -> Result<Vec<leaklint_core::Diagnostic>, leaklint_core::SyntaxError> {
+    let discovery = leaklint_files::discover(&[root.to_path_buf()]);
+    // The package's own files: not those of a package nested in it, not ignored ones.
+    let mut members: Vec<(PathBuf, Arc<ResolvedConfig>)> = Vec::new();
+    for file in discovery.files {
+        if file == path || package_of(&file).as_deref() != Some(root) {
+            continue;
+        }
+        if let Ok(config) = configs.for_file(&file)
+            && !config.is_ignored(&file)
+        {
+            members.push((file, config));
+        }
+    }
+    if members.len() >= MAX_PACKAGE_FILES {
+        return leaklint_core::analyze_with(path, text, &config.rules, &config.options);
+    }
+    let sources: Vec<Option<String>> = members.iter().map(|(file, _)| leaklint_files::read_source(file).ok()).collect();
+    let mut files = vec![SourceFile { path, source: text, options: &config.options }];
+    for ((file, config), source) in members.iter().zip(&sources) {
+        if let Some(source) = source {
+            files.push(SourceFile { path: file, source, options: &config.options });
+        }
+    }
+    let package = PackageRoot::read(root);
+    check_file_in_package(&files, 0, &package, &config.rules, cache)
 }
 
 /// What `leaklint check` would check: JS/TS sources, not declaration or
@@ -253,7 +304,12 @@ mod tests {
     #[test]
     fn a_parse_failure_is_one_error_diagnostic() {
         let configs = ConfigResolver::new(None).unwrap();
-        let analysis = analyze(job("untitled:x", 1, "const = ;\nfoo("), &configs, Encoding::Utf16);
+        let analysis = analyze(
+            job("untitled:x", 1, "const = ;\nfoo("),
+            &configs,
+            Encoding::Utf16,
+            &mut leaklint_core::FactsCache::new(),
+        );
         assert_eq!(analysis.diagnostics.len(), 1, "{:?}", analysis.diagnostics);
         let d = &analysis.diagnostics[0];
         assert_eq!(d.code, Some(NumberOrString::String(PARSE_ERROR_CODE.into())));
@@ -270,7 +326,7 @@ mod tests {
         let configs = ConfigResolver::new(None).unwrap();
         let mut ts_job = job("untitled:x", 7, &text);
         ts_job.path = PathBuf::from("untitled.ts");
-        let analysis = analyze(ts_job, &configs, Encoding::Utf16);
+        let analysis = analyze(ts_job, &configs, Encoding::Utf16, &mut leaklint_core::FactsCache::new());
         assert_eq!(analysis.version, 7);
         assert!(!analysis.findings.is_empty());
         assert_eq!(analysis.findings.len(), analysis.diagnostics.len());
@@ -295,7 +351,7 @@ mod tests {
         {
             let mut job = job("untitled:x", 1, leak);
             job.path = PathBuf::from(path);
-            let analysis = analyze(job, &configs, Encoding::Utf16);
+            let analysis = analyze(job, &configs, Encoding::Utf16, &mut leaklint_core::FactsCache::new());
             assert_eq!(!analysis.diagnostics.is_empty(), checked, "{path}: {:?}", analysis.diagnostics);
         }
     }

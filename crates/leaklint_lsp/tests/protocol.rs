@@ -594,3 +594,36 @@ fn configuration_files_are_watched_when_the_client_allows_registration() {
     assert!(!client.seen.iter().any(|m| matches!(m, Message::Request(_))), "{:#?}", client.seen);
     client.notify("exit", Value::Null);
 }
+
+/// The open buffer is checked with its package's files on disk: a helper that another file calls
+/// per request is reported in the buffer, and naming that file; called once at start-up, it is not.
+#[test]
+fn the_open_buffer_is_linked_with_its_package_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("package.json"), r#"{ "name": "ticker", "private": true }"#).unwrap();
+    std::fs::write(root.join("bus.js"), "module.exports = new (require('events').EventEmitter)();\n").unwrap();
+    let watch =
+        "const bus = require('./bus');\nexports.follow = (res) => { bus.on('tick', (t) => res.write(String(t))); };\n";
+    std::fs::write(root.join("watch.js"), watch).unwrap();
+    let per_request = "require('http').createServer((req, res) => { require('./watch').follow(res); }).listen(8080);\n";
+    std::fs::write(root.join("app.js"), per_request).unwrap();
+    let uri = url::Url::from_file_path(root.join("watch.js")).unwrap().to_string();
+
+    let (mut client, _) = Client::initialized(json!({}));
+    client.open(&uri, "javascript", watch);
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "no-listener-leak");
+    assert_eq!(diagnostics[0]["severity"], 1, "an error: the chain from app.js is proven");
+    assert!(diagnostics[0]["message"].as_str().unwrap().contains("app.js"), "{}", diagnostics[0]["message"]);
+
+    // app.js now calls `follow` once at start-up; the next check of the buffer reads it again.
+    std::fs::write(root.join("app.js"), "require('./watch').follow(process.stdout);\n").unwrap();
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": watch }] }),
+    );
+    assert_eq!(client.diagnostics(&uri, 2), Vec::<Value>::new());
+    client.finish();
+}
