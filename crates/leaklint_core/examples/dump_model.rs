@@ -24,7 +24,12 @@ fn main() {
     let options = Options::default();
     let files: Vec<SourceFile<'_>> =
         paths.iter().zip(&sources).map(|(path, source)| SourceFile { path, source, options: &options }).collect();
-    let root = paths.first().and_then(|p| p.parent()).map(PackageRoot::read).unwrap_or_default();
+    // The nearest folder with a `package.json` above the first file, as `leaklint check` groups.
+    let root = paths
+        .first()
+        .and_then(|p| p.ancestors().skip(1).find(|d| d.join("package.json").is_file()))
+        .map(PackageRoot::read)
+        .unwrap_or_default();
     let (package, ids) = build_package(&files, &root);
     for (path, id) in paths.iter().zip(&ids) {
         if let Err(e) = id {
