@@ -36,6 +36,8 @@ struct Builder<'x> {
     released: HashSet<u32>,
     /// The call graph: each function's callees.
     callees: HashMap<FunctionId, Vec<FunctionId>>,
+    /// Per function: the functions that call it (resolved calls only).
+    callers: HashMap<FunctionId, Vec<FunctionId>>,
     /// Per file: a test file (`known::is_test_path`).
     test_file: Vec<bool>,
 }
@@ -69,6 +71,17 @@ pub(crate) fn build(
                 }
             }
             callees
+        },
+        callers: {
+            let mut callers: HashMap<FunctionId, Vec<FunctionId>> = HashMap::default();
+            for &(c, f) in &s.call_edges {
+                let list = callers.entry(f).or_default();
+                let caller = g.calls[c as usize].caller;
+                if !list.contains(&caller) {
+                    list.push(caller);
+                }
+            }
+            callers
         },
         test_file: files.iter().map(|f| known::is_test_path(&f.path)).collect(),
     };
@@ -485,15 +498,16 @@ impl Builder<'_> {
         // request, or by `func` itself, a function around it or a function it calls (`const req =
         // this.request()`). Two classes' instances are both made "per instance", but not in the
         // same run.
-        // Also when the maker calls the code (a few calls down) and the value is not shown to be
-        // kept anywhere that outlives the maker's run: the code then meets it inside that run,
-        // whatever rates the two get from their other callers.
+        // Also when the maker calls the code (a few calls down) and the package keeps the value
+        // nowhere that outlives the maker's run: the code then meets it inside that run, whatever
+        // rates the two get from their other callers.
         let same_run = |made: FunctionId| {
             let life = self.life(made);
             life > rate
                 || (life == rate
                     && (rate == Lifetime::PerRequest || self.encloses(made, func) || self.made_by_callee(func, made)))
-                || (!self.run_local.held_long[v as usize] && self.calls_down(made, func))
+                || (!self.run_local.held_by_package[v as usize] && self.calls_down(made, func))
+                || self.runs_only_within(func, made, 0)
         };
         match &self.g.values[v as usize] {
             VKind::Instance(ctor) => same_run(*ctor) && !in_test(*ctor),
@@ -552,6 +566,22 @@ impl Builder<'_> {
             level = next;
         }
         false
+    }
+
+    /// Does `func` run only inside runs of `maker`: is every caller of `func` `maker`, or such a
+    /// function itself (at most three calls up), with no other source of runs (a registration,
+    /// an escape to outside callers)? Then each run of `func` meets what that run of `maker` made.
+    fn runs_only_within(&self, func: FunctionId, maker: FunctionId, depth: u32) -> bool {
+        if func == maker {
+            return depth > 0;
+        }
+        let node = &self.g.functions[func.0 as usize];
+        let escaped = node.value != u32::MAX && self.s.escaped.get(node.value as usize).copied().flatten().is_some();
+        if depth >= 3 || escaped || !matches!(self.lt.why[func.0 as usize], crate::model::Why::CalledFrom { .. }) {
+            return false;
+        }
+        let Some(callers) = self.callers.get(&func) else { return false };
+        callers.iter().all(|&c| c != func && self.runs_only_within(c, maker, depth + 1))
     }
 
     /// Is `outer` `inner` or a function around it?

@@ -79,21 +79,19 @@ pub(crate) fn decide(g: &Graph, s: &Solved, files: &[FileFacts]) -> RunLocal {
         }
     }
     let held = |l: u32| s.values_at(l).iter().chain(spilled_at.get(&l).into_iter().flatten()).copied();
-    // Roots: what lasting places hold, what outside code can call again, what went everywhere.
+    // Roots: what lasting places hold, values on the global object, what went everywhere; and,
+    // apart, what a caller outside the package gets back and can call into again.
     let mut roots: Vec<u32> = overflowed_everywhere;
     for (l, _) in lasting.iter().enumerate().filter(|(_, lasts)| **lasts) {
         roots.extend(held(l as u32));
     }
+    let mut outside_roots: Vec<u32> = Vec::new();
     for v in 0..n as u32 {
-        let outside = match s.escaped.get(v as usize).copied().flatten() {
-            // The caller outside the package can call its functions again later.
-            Some(Escape::Exported(_)) => carries_functions(g, s, &fields_of, v),
-            Some(Escape::Global) => true,
+        match s.escaped.get(v as usize).copied().flatten() {
+            Some(Escape::Exported(_)) if carries_functions(g, s, &fields_of, v) => outside_roots.push(v),
+            Some(Escape::Global) => roots.push(v),
             // Decided above: where it was headed, and which library calls keep what they get.
-            Some(Escape::TooMany | Escape::PassedTo(_)) | None => false,
-        };
-        if outside {
-            roots.push(v);
+            _ => {}
         }
     }
     // What a value keeps alive: its fields, the variables its closure captures, a bound
@@ -111,23 +109,29 @@ pub(crate) fn decide(g: &Graph, s: &Solved, files: &[FileFacts]) -> RunLocal {
         }
         out
     };
-    // Shown to outlive its run: reachable from a root.
-    let mut held_long = vec![false; n];
-    let mut queue: Vec<u32> = Vec::new();
-    for r in roots {
-        if !held_long[r as usize] {
-            held_long[r as usize] = true;
-            queue.push(r);
-        }
-    }
-    while let Some(v) = queue.pop() {
-        for r in kept_by(v) {
-            if !held_long[r as usize] {
-                held_long[r as usize] = true;
+    let reach = |roots: Vec<u32>| -> Vec<bool> {
+        let mut reached = vec![false; n];
+        let mut queue: Vec<u32> = Vec::new();
+        for r in roots {
+            if !reached[r as usize] {
+                reached[r as usize] = true;
                 queue.push(r);
             }
         }
-    }
+        while let Some(v) = queue.pop() {
+            for r in kept_by(v) {
+                if !reached[r as usize] {
+                    reached[r as usize] = true;
+                    queue.push(r);
+                }
+            }
+        }
+        reached
+    };
+    let held_by_package = reach(roots.clone());
+    roots.extend(outside_roots);
+    let held_long = reach(roots);
+    let mut queue: Vec<u32> = Vec::new();
     // Shown to die with its run: not held long, and only ever kept by values that die with
     // their runs too (an object the analysis cannot follow, such as a class instance or a
     // caller's argument, may live on).
@@ -155,7 +159,7 @@ pub(crate) fn decide(g: &Graph, s: &Solved, files: &[FileFacts]) -> RunLocal {
         local[v as usize] = false;
         queue.extend(kept_by(v).into_iter().filter(|&r| local[r as usize]));
     }
-    RunLocal { local, held_long }
+    RunLocal { local, held_by_package }
 }
 
 /// How far the values made by a run may outlive it.
@@ -163,9 +167,9 @@ pub(crate) struct RunLocal {
     /// Made by a function's run, and nothing that outlives the run can reach it: it dies with
     /// the run.
     pub local: Vec<bool>,
-    /// Something that outlives every run (a module variable, a global, a kept callback, a
-    /// caller outside the package) can reach it.
-    pub held_long: Vec<bool>,
+    /// Something of the package that outlives every run (a module variable, a global, a kept
+    /// callback) can reach it: code of the package may meet it again in a later run.
+    pub held_by_package: Vec<bool>,
 }
 
 /// Is value `v` made by a run of a function (an object, array or collection made in its body,

@@ -99,3 +99,27 @@ watch();
     let found = check(&[("watch.js", src)]);
     assert_eq!(growth(&found).len(), 1, "{found:#?}");
 }
+
+#[test]
+fn code_that_only_the_maker_runs_meets_each_value_once() {
+    // `Watcher` is built only by `create`, so each emitter gets one listener, although the
+    // constructor's rate (once per instance) is larger than `create`'s and every emitter is kept
+    // in a module-level set.
+    let src = "const { EventEmitter } = require('events');
+class Watcher { constructor(events) { events.on('log', (m) => console.log(m)); } }
+const all = new Set();
+exports.create = () => { const events = new EventEmitter(); new Watcher(events); all.add(events); return events; };
+"
+    .to_string();
+    let found = check(&[("watch.js", src.clone())]);
+    let listeners: Vec<_> = found.iter().filter(|d| d.rule == "no-listener-leak").collect();
+    assert!(listeners.is_empty(), "{found:#?}");
+
+    // Built per request too, on a module emitter: that path adds a listener per request.
+    let shared = format!(
+        "{src}const bus = new EventEmitter();\nrequire('http').createServer((req, res) => {{ new Watcher(bus); res.end(); }}).listen(8080);\n"
+    );
+    let found = check(&[("watch.js", shared)]);
+    let listeners: Vec<_> = found.iter().filter(|d| d.rule == "no-listener-leak").collect();
+    assert_eq!(listeners.len(), 1, "{found:#?}");
+}
