@@ -584,6 +584,25 @@ impl Builder<'_> {
         callers.iter().all(|&c| c != func && self.runs_only_within(c, maker, depth + 1))
     }
 
+    /// Is the binding a reassignment replaces gone when the run of `func` ends, so that a chain
+    /// of replacements cannot grow across runs: a variable of a function that no nested function
+    /// refers to (`let t = TEMPLATE; t = t.concat(x)`), or a field of the object a constructor is
+    /// building (each instance derives its own once: `this.ops = { ...this.ops, k }`)?
+    fn binding_dies_with_run(&self, fi: usize, func: FunctionId, slot: crate::facts::Slot) -> bool {
+        let file = &self.files[fi];
+        match slot {
+            crate::facts::Slot::Loc(l) => {
+                file.symbol_fn.get(l as usize).is_some_and(|&declaring| declaring != 0)
+                    && file.captured.binary_search_by_key(&l, |&(sym, _)| sym).is_err()
+            }
+            crate::facts::Slot::Field(Op::Loc(base), _) => {
+                let f = self.fact_fn(func);
+                (f.is_class_constructor || self.s.is_ctor[func.0 as usize]) && base == f.this
+            }
+            crate::facts::Slot::Field(..) => false,
+        }
+    }
+
     /// Is `outer` `inner` or a function around it?
     fn encloses(&self, outer: FunctionId, inner: FunctionId) -> bool {
         let mut at = Some(inner);
@@ -828,7 +847,11 @@ impl Builder<'_> {
                                 target,
                                 derived: derived.clone(),
                                 path: path.clone(),
-                                longevity: if per_run { None } else { self.longevity(v, func, file, 0) },
+                                longevity: if per_run || self.binding_dies_with_run(fi, func, *slot) {
+                                    None
+                                } else {
+                                    self.longevity(v, func, file, 0)
+                                },
                                 slot: self.slot(fi, *slot),
                             },
                             EventFactKind::Iterate => EventKind::Iterate { target },

@@ -277,7 +277,11 @@ pub(crate) fn decide(
             let life = if method_like { Lifetime::PerInstance } else { Lifetime::Repeatable };
             let text = Arc::from(escape_text(g, files, sources, *why, method_like));
             // Nothing outside calls into a test file's functions but its runner, once per case.
-            if *why == Escape::TooMany || test_file[node.file.0 as usize] {
+            // A function that only overflowed the solver's places went somewhere the analysis lost:
+            // no evidence, unless it is a class's method, whose class is there to be built again
+            // and again (the assumption an exported class gets too).
+            let lost = (*why == Escape::TooMany && !method_like) || test_file[node.file.0 as usize];
+            if lost {
                 list.push(Source::Lost { life, why: text });
             } else {
                 list.push(Source::Fixed { life, proven: false, why: text });
