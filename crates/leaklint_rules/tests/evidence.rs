@@ -123,3 +123,32 @@ exports.create = () => { const events = new EventEmitter(); new Watcher(events);
     let listeners: Vec<_> = found.iter().filter(|d| d.rule == "no-listener-leak").collect();
     assert_eq!(listeners.len(), 1, "{found:#?}");
 }
+
+#[test]
+fn a_chain_on_a_binding_that_dies_with_its_run_does_not_grow() {
+    let registry = |found: &[Diagnostic]| found.iter().filter(|d| d.rule == "no-unreleased-registry").count();
+    // A function's own `let`, replaced by a copy of a module constant plus one more element.
+    let local = "const TEMPLATE = [1, 2, 3];
+exports.decode = function decode(at) { let template = TEMPLATE; template = template.concat([at]); return template.length; };
+"
+    .to_string();
+    let found = check(&[("decode.js", local)]);
+    assert_eq!(registry(&found), 0, "{found:#?}");
+
+    // A constructor deriving its own field from the shared default, once per instance.
+    let ctor = "class Generator { constructor(key) { this.ops = { ...this.ops, [key]: true }; } }
+Generator.prototype.ops = { eq: '=' };
+exports.make = (key) => new Generator(key);
+"
+    .to_string();
+    let found = check(&[("gen.js", ctor)]);
+    assert_eq!(registry(&found), 0, "{found:#?}");
+
+    // The same chain on a module variable grows with every call.
+    let module = "let template = [1, 2, 3];
+exports.decode = function decode(at) { template = template.concat([at]); return template.length; };
+"
+    .to_string();
+    let found = check(&[("decode.js", module)]);
+    assert_eq!(registry(&found), 1, "{found:#?}");
+}
