@@ -30,6 +30,8 @@ const CAP: usize = 8;
 /// Property values of property values... are made this deep at most.
 const MAX_PROPERTY_DEPTH: u8 = 3;
 const NONE: u32 = u32::MAX;
+/// Up to this many uses, a location's copy edges are checked by scanning them (see `new_copy`).
+const SCAN_USES: usize = 16;
 /// Where an overflowed value was headed is remembered for this many full locations.
 const MAX_SPILLED: usize = 4;
 
@@ -174,6 +176,8 @@ struct Solver<'g> {
     /// Copy edges already in `uses` (`copy_key`): a location read by thousands of others
     /// (a busy helper's parameter) would otherwise be scanned once per new edge.
     copies: rustc_hash::FxHashSet<u64>,
+    /// Per location: its copy edges are in `copies` (it has had `SCAN_USES` uses or more).
+    hashed: Vec<bool>,
     holder: Vec<u32>,
     queued: Vec<bool>,
     work: Vec<u32>,
@@ -208,6 +212,7 @@ pub(crate) fn solve(g: &mut Graph) -> Solved {
         many: vec![false; n],
         uses: vec![SmallVec::new(); n],
         copies: Default::default(),
+        hashed: vec![false; n],
         holder: vec![NONE; n],
         queued: vec![false; n],
         work: Vec::new(),
@@ -263,6 +268,7 @@ impl Solver<'_> {
             self.done.resize(n, 0);
             self.many.resize(n, false);
             self.uses.resize(n, SmallVec::new());
+            self.hashed.resize(n, false);
             self.holder.resize(n, NONE);
             self.queued.resize(n, false);
         }
@@ -282,7 +288,7 @@ impl Solver<'_> {
         self.g.base = base;
         for i in 0..self.g.copy.len() {
             let (dst, src) = self.g.copy[i];
-            if self.copies.insert(copy_key(src, dst)) {
+            if self.new_copy(src, dst) {
                 self.uses[src as usize].push(Use::Copy(dst));
             }
         }
@@ -489,7 +495,7 @@ impl Solver<'_> {
             return;
         }
         let s = src as usize;
-        if !self.copies.insert(copy_key(src, dst)) {
+        if !self.new_copy(src, dst) {
             return;
         }
         self.uses[s].push(Use::Copy(dst));
@@ -498,6 +504,26 @@ impl Solver<'_> {
             let v = self.pts[s][i];
             self.add(dst, v);
         }
+    }
+
+    /// Is the copy edge `src -> dst` new? A location with few uses is scanned; past
+    /// `SCAN_USES` its copy edges go to the hash set, which is what a busy location needs but
+    /// costs a hash per edge everywhere else.
+    fn new_copy(&mut self, src: u32, dst: u32) -> bool {
+        let s = src as usize;
+        if !self.hashed[s] {
+            if self.uses[s].len() < SCAN_USES {
+                return !self.uses[s].contains(&Use::Copy(dst));
+            }
+            // Crossing over: the copies so far go into the set once.
+            self.hashed[s] = true;
+            for u in &self.uses[s] {
+                if let Use::Copy(d) = *u {
+                    self.copies.insert(copy_key(src, d));
+                }
+            }
+        }
+        self.copies.insert(copy_key(src, dst))
     }
 
     /// Register a use of `loc` and apply it to what `loc` already processed.
