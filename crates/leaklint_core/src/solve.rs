@@ -563,6 +563,10 @@ impl Solver<'_> {
     /// Every object `v` delegates to (`up`), or that delegates to `v`, transitively; not `v`.
     fn chain(&self, v: u32, up: bool) -> Vec<u32> {
         let next = if up { &self.delegates } else { &self.delegators };
+        // Most objects delegate to nothing: no set to build.
+        if !next.contains_key(&v) {
+            return Vec::new();
+        }
         // A base class's chain downwards holds every subclass and instance: a set, not a scan.
         let mut seen: rustc_hash::FxHashSet<u32> = std::iter::once(v).collect();
         let mut found: Vec<u32> = Vec::new();
