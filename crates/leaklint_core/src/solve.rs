@@ -198,6 +198,8 @@ struct Solver<'g> {
     /// Per overflowed value: the full locations it did not fit into (`NONE` once there are more
     /// than `MAX_SPILLED`).
     spilled: HashMap<u32, SmallVec<[u32; 2]>>,
+    /// `(call, function)` pairs called although the function did not fit into the callee's location.
+    overflow_calls: rustc_hash::FxHashSet<(u32, u32)>,
     prototype: PropId,
 }
 
@@ -229,6 +231,7 @@ pub(crate) fn solve(g: &mut Graph) -> Solved {
         bound_calls: Default::default(),
         overflowed: Vec::new(),
         spilled: HashMap::default(),
+        overflow_calls: Default::default(),
         prototype,
         g,
     };
@@ -361,6 +364,22 @@ impl Solver<'_> {
     }
 
     fn overflow(&mut self, v: u32, loc: u32) {
+        // A function that does not fit into a full callee location is still called there: the
+        // call graph keeps the edge even when the location stops growing.
+        if matches!(self.g.values[v as usize], VKind::Function(_) | VKind::Bound { .. }) {
+            let calls: SmallVec<[u32; 2]> = self.uses[loc as usize]
+                .iter()
+                .filter_map(|u| match u {
+                    Use::Call(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            for c in calls {
+                if self.overflow_calls.insert((c, v)) {
+                    self.invoke(c, v);
+                }
+            }
+        }
         let i = v as usize;
         if self.overflowed.len() <= i {
             self.overflowed.resize(i + 1, false);

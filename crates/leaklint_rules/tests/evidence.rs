@@ -152,3 +152,22 @@ exports.decode = function decode(at) { template = template.concat([at]); return 
     let found = check(&[("decode.js", module)]);
     assert_eq!(registry(&found), 1, "{found:#?}");
 }
+
+#[test]
+fn every_function_a_full_callee_may_hold_is_still_called() {
+    // Ten handlers chosen into one variable: more than a location holds, yet each is called per
+    // request at the call through that variable.
+    let mut src = String::from("const express = require('express');\nconst app = express();\n");
+    for i in 0..10 {
+        src.push_str(&format!(
+            "const seen{i} = new Map();\nfunction handle{i}(req) {{ seen{i}.set(req.params.id, Date.now()); }}\n"
+        ));
+    }
+    src.push_str("app.get('/do/:kind/:id', (req, res) => {\n  let handle = handle0;\n  switch (req.params.kind) {\n");
+    for i in 1..10 {
+        src.push_str(&format!("    case '{i}': handle = handle{i}; break;\n"));
+    }
+    src.push_str("  }\n  handle(req);\n  res.end();\n});\n");
+    let found = check(&[("dispatch.js", src)]);
+    assert_eq!(growth(&found).len(), 10, "{found:#?}");
+}
