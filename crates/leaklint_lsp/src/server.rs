@@ -124,9 +124,19 @@ pub fn run(sender: Sender<Message>, receiver: Receiver<Message>) -> Outcome {
     let (jobs, job_receiver) = crossbeam_channel::unbounded();
     let (result_sender, results) = crossbeam_channel::unbounded();
     let worker_configs = Arc::clone(&configs);
+    // The parser and the passes after it recurse once per level of nesting:
+    // the analysis runs on threads with room for deep code.
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("leaklint-analysis-{i}"))
+        .stack_size(leaklint_core::ANALYSIS_STACK_BYTES)
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(err) => return Outcome::Failed(format!("cannot start the analysis threads: {err}")),
+    };
     let worker = std::thread::Builder::new()
         .name("leaklint-analysis".into())
-        .spawn(move || analysis::run(job_receiver, result_sender, worker_configs, encoding));
+        .spawn(move || pool.install(|| analysis::run(job_receiver, result_sender, worker_configs, encoding)));
     if let Err(err) = worker {
         return Outcome::Failed(format!("cannot start the analysis thread: {err}"));
     }

@@ -314,6 +314,24 @@ fn a_file_that_does_not_parse_gets_one_diagnostic_and_the_server_goes_on() {
 }
 
 #[test]
+fn deeply_nested_code_is_checked_and_deeper_code_gets_one_diagnostic() {
+    let (mut client, _) = Client::initialized(json!({}));
+    let parentheses = |n: usize| format!("x = {}1{};\n", "(".repeat(n), ")".repeat(n));
+    let closures = format!("module.exports = {}1{};\n", "function () { return ".repeat(500), "; }".repeat(500));
+    client.open("file:///project/parentheses.js", "javascript", &parentheses(1400));
+    assert_eq!(client.diagnostics("file:///project/parentheses.js", 1), Vec::<Value>::new());
+    client.open("file:///project/closures.js", "javascript", &closures);
+    assert_eq!(client.diagnostics("file:///project/closures.js", 1), Vec::<Value>::new());
+    client.open("file:///project/deep.js", "javascript", &parentheses(200_000));
+    let diagnostics = client.diagnostics("file:///project/deep.js", 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert!(diagnostics[0]["message"].as_str().unwrap().contains("nesting too deep"), "{diagnostics:#?}");
+    client.open("file:///project/leak.js", "javascript", LEAK);
+    assert_eq!(client.diagnostics("file:///project/leak.js", 1).len(), 1);
+    assert_eq!(client.finish(), Outcome::Exited);
+}
+
+#[test]
 fn pull_clients_get_diagnostics_by_request_and_none_pushed() {
     let (mut client, result) = Client::initialized(json!({ "textDocument": { "diagnostic": {} } }));
     assert_eq!(result["capabilities"]["diagnosticProvider"]["interFileDependencies"], false);
