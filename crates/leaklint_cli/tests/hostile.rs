@@ -61,3 +61,30 @@ fn deep_code_on_standard_input_is_checked_too() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("x.js:1:"), "{}", run.stderr);
 }
+
+// ---------------------------------------------------------------- wide lines
+
+/// A leak on a line of 500,000 characters, as in bundled files.
+fn leak_on_a_wide_line() -> String {
+    format!(
+        "const http = require('http');\nconst cache = new Map();\nvar filler = \"{}\"; http.createServer((req, res) => {{ cache.set(req.url, 1); res.end(); }}).listen(3000);\n",
+        "a".repeat(500_000)
+    )
+}
+
+#[test]
+fn a_finding_past_column_65535_is_reported_in_the_human_format() {
+    let tree = Tree::new();
+    tree.write("bundle.js", leak_on_a_wide_line());
+    let from_file = tree.check(&["bundle.js"]);
+    let from_stdin =
+        leaklint_stdin(tree.path(), &["check", "--stdin", "--stdin-filename", "bundle.js"], &leak_on_a_wide_line());
+    for run in [from_file, from_stdin] {
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(run.stdout.contains("no-unbounded-collection"), "{}", run.stdout);
+        assert!(run.stdout.contains("╭─[bundle.js:3:500"), "{}", run.stdout);
+        assert!(run.stdout.contains(" 3 │ …aaa"), "{}", run.stdout);
+        assert!(run.stdout.lines().all(|line| line.chars().count() < 1200));
+        assert!(run.stdout.contains("Found 1 error"), "{}", run.stdout);
+    }
+}
