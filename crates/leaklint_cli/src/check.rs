@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::args::{CheckArgs, DirectiveSeverity};
 use crate::exit_status::ExitStatus;
-use crate::fix::{FixOutcome, apply_fixes, write_atomically};
+use crate::fix::{FixOutcome, apply_fixes, write_in_place};
 use crate::panic_guard::catch_panic;
 
 /// One file of a package, with the configuration that applies to it.
@@ -389,8 +389,8 @@ fn fix_file(
             notes.push(format!("note: {display}: fixes not written: {reason}"));
             None
         }
-        FixOutcome::Fixed { source: fixed, applied, skipped } => {
-            if let Err(err) = write_atomically(path, &fixed) {
+        FixOutcome::Fixed { source: fixed, applied, skipped, broken } => {
+            if let Err(err) = write_in_place(path, &fixed) {
                 notes.push(format!("note: {display}: fixes not written: {err}"));
                 return None;
             }
@@ -400,6 +400,11 @@ fn fix_file(
             for message in &skipped {
                 notes.push(format!(
                     "note: {display}: skipped a fix that overlaps another (run again to apply it): {message}"
+                ));
+            }
+            for message in &broken {
+                notes.push(format!(
+                    "note: {display}: left out a fix with which the file would not parse (a bug in the fix): {message}"
                 ));
             }
             Some(fixed)

@@ -88,3 +88,55 @@ fn a_finding_past_column_65535_is_reported_in_the_human_format() {
         assert!(run.stdout.contains("Found 1 error"), "{}", run.stdout);
     }
 }
+
+// ---------------------------------------------------------------- --fix-suggestions
+
+/// Sloppy-mode functions whose accidental globals `no-accidental-global` reports.
+const SLOPPY: [(&str, &str); 4] = [
+    ("twice.js", "function sum(a) {\n  count = 0;\n  count = count + a;\n  return count;\n}\nmodule.exports = sum;\n"),
+    ("block.js", "function f(x) {\n  if (x) { total = 1; }\n  return total;\n}\nmodule.exports = f;\n"),
+    ("expression.js", "function g(x) {\n  return last = x;\n}\nmodule.exports = g;\n"),
+    ("chained.js", "function k(x) {\n  if (x) tmp = 1;\n  a = b = x;\n  return [tmp, a, b];\n}\nmodule.exports = k;\n"),
+];
+
+fn node_check(path: &std::path::Path) -> bool {
+    std::process::Command::new("node").arg("--check").arg(path).status().expect("node is installed").success()
+}
+
+#[test]
+fn suggested_fixes_never_leave_a_file_that_does_not_load() {
+    let tree = Tree::new();
+    for (name, source) in SLOPPY {
+        tree.write(name, source);
+    }
+    let run = tree.check(&["--fix-suggestions", "."]);
+    assert!(run.stderr.contains("fixed: twice.js: Declare `count` with `var`"), "{}", run.stderr);
+    for (name, _) in SLOPPY {
+        assert!(
+            node_check(&tree.join(name)),
+            "{name} no longer loads:\n{}",
+            std::fs::read_to_string(tree.join(name)).unwrap()
+        );
+    }
+    let twice = std::fs::read_to_string(tree.join("twice.js")).unwrap();
+    assert_eq!(twice.matches("var count").count(), 1, "{twice}");
+    let names: Vec<_> = std::fs::read_dir(tree.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), SLOPPY.len(), "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fixed_file_keeps_its_hard_links_and_a_read_only_file_is_reported_not_rewritten() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_, source) = SLOPPY[0];
+    let tree = Tree::new();
+    tree.write("src/linked.js", source).write("src/locked.js", source);
+    std::fs::hard_link(tree.join("src/linked.js"), tree.join("other-name.js")).unwrap();
+    std::fs::set_permissions(tree.join("src/locked.js"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let run = tree.check(&["--fix-suggestions", "src"]);
+    assert!(run.stderr.contains("note: src/locked.js: fixes not written: the file is read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(tree.join("src/locked.js")).unwrap(), source);
+    let fixed = std::fs::read_to_string(tree.join("src/linked.js")).unwrap();
+    assert!(fixed.contains("var count"), "{fixed}");
+    assert_eq!(std::fs::read_to_string(tree.join("other-name.js")).unwrap(), fixed);
+}
