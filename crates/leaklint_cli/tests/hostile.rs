@@ -140,3 +140,27 @@ fn a_fixed_file_keeps_its_hard_links_and_a_read_only_file_is_reported_not_rewrit
     assert!(fixed.contains("var count"), "{fixed}");
     assert_eq!(std::fs::read_to_string(tree.join("other-name.js")).unwrap(), fixed);
 }
+
+// ---------------------------------------------------------------- files that hang
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_and_devices_are_refused_at_once_not_waited_on() {
+    let tree = Tree::new();
+    tree.clean_js("ok.js");
+    for fifo in ["fifo.js", "fifo.json", "walked/pipe.js"] {
+        std::fs::create_dir_all(tree.join(fifo).parent().unwrap()).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(tree.join(fifo)).status().unwrap().success());
+    }
+    let run = tree.check(&["fifo.js", "ok.js"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error: fifo.js: not a regular file (a named pipe)"), "{}", run.stderr);
+    assert!(run.stdout.contains("on 1 file."), "{}", run.stdout);
+    let run = tree.check(&["walked"]);
+    assert!(run.stderr.contains("error: walked/pipe.js: not a regular file (a named pipe)"), "{}", run.stderr);
+    for config in ["fifo.json", "/dev/zero"] {
+        let run = tree.check(&["-c", config, "ok.js"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains("cannot read the configuration file: not a regular file"), "{}", run.stderr);
+    }
+}

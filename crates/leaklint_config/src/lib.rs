@@ -59,14 +59,16 @@ impl std::fmt::Debug for ResolvedConfig {
 impl ResolvedConfig {
     /// Load and validate one configuration file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| ConfigError::new(path, None, format!("cannot read the configuration file: {err}")))?;
+        let text = read_config(path)
+            .map_err(|reason| ConfigError::new(path, None, format!("cannot read the configuration file: {reason}")))?;
         Self::from_text(path, &text)
     }
 
     /// Parse and validate configuration text as if read from `path`
-    /// (ignore patterns are rooted at `path`'s directory).
+    /// (ignore patterns are rooted at `path`'s directory). A byte-order mark
+    /// (editors on Windows write one) is not part of the JSON.
     pub fn from_text(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file = ConfigFile::parse(path, text)?;
         let path = absolute(path);
         let root = path.parent().unwrap_or(Path::new("/"));
@@ -85,6 +87,25 @@ impl ResolvedConfig {
         let is_dir = path.is_dir();
         ignore.matched_path_or_any_parents(&path, is_dir).is_ignore()
     }
+}
+
+/// No configuration is this large; reading stops here (`-c /dev/zero` would never end).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The text of a configuration file: a regular file (a named pipe would wait
+/// for a writer forever), at most [`MAX_CONFIG_BYTES`], UTF-8.
+fn read_config(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    if !std::fs::metadata(path).map_err(|err| err.to_string())?.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    let file = std::fs::File::open(path).map_err(|err| err.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes).map_err(|err| err.to_string())?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("larger than {MAX_CONFIG_BYTES} bytes"));
+    }
+    String::from_utf8(bytes).map_err(|err| format!("not UTF-8 ({err})"))
 }
 
 /// Finds the configuration for each file, caching per directory; shared by

@@ -71,8 +71,14 @@ fn walk(root: &Path, found: &mut Discovery) {
                 if let Some(err) = entry.error() {
                     report_walk_error(err, found);
                 }
-                if entry.depth() > 0 && entry.file_type().is_some_and(|t| t.is_file()) && is_source_file(entry.path()) {
-                    found.files.push(without_leading_cur_dir(entry.path()));
+                let Some(file_type) = entry.file_type().filter(|_| entry.depth() > 0) else { continue };
+                if file_type.is_dir() || !is_source_file(entry.path()) {
+                    continue;
+                }
+                // A pipe or device with a source file's name is said, not skipped in silence.
+                match crate::read::not_a_regular_file(entry.path(), &file_type) {
+                    Ok(()) => found.files.push(without_leading_cur_dir(entry.path())),
+                    Err(error) => found.errors.push(FileError { path: without_leading_cur_dir(&error.path), ..error }),
                 }
             }
             Err(err) => report_walk_error(&err, found),
@@ -425,5 +431,19 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].kind, FileErrorKind::Unreadable);
         assert_eq!(errors[0].path, tree.path("locked"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_met_while_walking_is_an_error_and_a_name_that_is_not_utf8_is_checked() {
+        use std::os::unix::ffi::OsStrExt;
+        let tree = Tree::new(&["a.js"]);
+        assert!(std::process::Command::new("mkfifo").arg(tree.path("pipe.js")).status().unwrap().success());
+        let odd = tree.0.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.js"));
+        fs::write(&odd, "let b;\n").unwrap();
+        let found = discover(&[tree.0.path().to_path_buf()]);
+        assert_eq!(found.files, [tree.path("a.js"), odd]);
+        let errors: Vec<_> = found.errors.iter().map(|e| (e.path.clone(), e.message.as_str())).collect();
+        assert_eq!(errors, [(tree.path("pipe.js"), "not a regular file (a named pipe): only regular files are read")]);
     }
 }
