@@ -164,3 +164,23 @@ fn named_pipes_and_devices_are_refused_at_once_not_waited_on() {
         assert!(run.stderr.contains("cannot read the configuration file: not a regular file"), "{}", run.stderr);
     }
 }
+
+// ---------------------------------------------------------------- heap snapshots
+
+/// Three objects; the second's size is `size`.
+fn snapshot_with_an_object_of(size: &str) -> String {
+    r#"{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],"node_types":[["synthetic","object"]],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["element","property","weak"]]},"node_count":3,"edge_count":3},
+"nodes":[0,0,1,0,2,1,1,3,SIZE,1,1,2,5,20,0],
+"edges":[1,1,5,0,7,10,1,2,10],
+"strings":["","Foo","bar"]}"#
+        .replace("SIZE", size)
+}
+
+#[test]
+fn huge_object_sizes_do_not_wrap_the_total_around() {
+    let tree = Tree::new();
+    tree.write("a.heapsnapshot", snapshot_with_an_object_of("18446744073709551615"));
+    let run = common::leaklint(tree.path(), &["heap", "summary", "a.heapsnapshot"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("a.heapsnapshot: 3 objects, 3 edges, 18446744.1 TB in total"), "{}", run.stdout);
+}
