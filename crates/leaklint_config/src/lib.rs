@@ -96,7 +96,11 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 /// for a writer forever), at most [`MAX_CONFIG_BYTES`], UTF-8.
 fn read_config(path: &Path) -> Result<String, String> {
     use std::io::Read;
-    if !std::fs::metadata(path).map_err(|err| err.to_string())?.is_file() {
+    let metadata = std::fs::metadata(path).map_err(|err| match std::fs::read_link(path) {
+        Ok(target) => format!("broken symbolic link (target {} does not exist)", target.display()),
+        Err(_) => err.to_string(),
+    })?;
+    if !metadata.is_file() {
         return Err("not a regular file".to_string());
     }
     let file = std::fs::File::open(path).map_err(|err| err.to_string())?;
@@ -180,7 +184,9 @@ impl ConfigResolver {
             }
             visited.push(ancestor.to_path_buf());
             let candidate = ancestor.join(CONFIG_FILE_NAME);
-            if candidate.is_file() {
+            // Anything by that name counts: a dangling link or a pipe is then
+            // reported when loaded, not passed over for the defaults in silence.
+            if candidate.symlink_metadata().is_ok() {
                 found = Some(candidate);
                 break;
             }

@@ -215,3 +215,14 @@ fn only_regular_files_of_bounded_size_are_read_as_configuration() {
     let err = ResolvedConfig::load(&big).unwrap_err();
     assert!(err.to_string().contains("larger than 1048576 bytes"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_configuration_link_is_an_error_not_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.js", "x;\n");
+    std::os::unix::fs::symlink(dir.path().join("gone.json"), dir.path().join(CONFIG_FILE_NAME)).unwrap();
+    let resolver = ConfigResolver::new(None).unwrap();
+    let err = resolver.for_file(&dir.path().join("src/a.js")).unwrap_err();
+    assert!(err.to_string().contains("cannot read the configuration file: broken symbolic link (target "), "{err}");
+}
