@@ -89,8 +89,10 @@ impl ResolvedConfig {
     }
 }
 
-/// No configuration is this large; reading stops here (`-c /dev/zero` would never end).
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+/// No configuration is this large; reading stops here (`-c /dev/zero` would
+/// never end). Compiling ignore patterns takes about 900 bytes of memory per
+/// character, so this also bounds that (to about 230 MB).
+pub const MAX_CONFIG_BYTES: u64 = 256 * 1024;
 
 /// The text of a configuration file: a regular file (a named pipe would wait
 /// for a writer forever), at most [`MAX_CONFIG_BYTES`], UTF-8.

@@ -213,7 +213,7 @@ fn only_regular_files_of_bounded_size_are_read_as_configuration() {
     assert!(err.to_string().contains("not a regular file"), "{err}");
     let big = write(dir.path(), "big.json", &format!("{{ \"ignorePatterns\": [\"{}\"] }}", "a".repeat(2 << 20)));
     let err = ResolvedConfig::load(&big).unwrap_err();
-    assert!(err.to_string().contains("larger than 1048576 bytes"), "{err}");
+    assert!(err.to_string().contains("larger than 262144 bytes"), "{err}");
 }
 
 #[cfg(unix)]
