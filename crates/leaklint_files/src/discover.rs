@@ -50,6 +50,12 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 }
 
 fn walk(root: &Path, found: &mut Discovery) {
+    if let Err(error) = ignore_files_are_readable(root) {
+        return found.errors.push(error);
+    }
+    // Directories passed over because of their ignore files, reported after the walk.
+    let passed_over = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let passed_over_in_filter = std::sync::Arc::clone(&passed_over);
     // A sequential walk: the walk is a small part of a run next to parsing,
     // which is parallel, and it keeps discovery simple and deterministic.
     let walker = WalkBuilder::new(root)
@@ -62,7 +68,22 @@ fn walk(root: &Path, found: &mut Discovery) {
         .git_global(false)
         .require_git(false)
         .follow_links(true)
-        .filter_entry(|entry| !is_skipped_dir(entry))
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if !is_dir {
+                return true;
+            }
+            if is_skipped_dir(entry) {
+                return false;
+            }
+            match ignore_files_are_readable(entry.path()) {
+                Ok(()) => true,
+                Err(error) => {
+                    passed_over_in_filter.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(error);
+                    false
+                }
+            }
+        })
         .build();
     for item in walker {
         match item {
@@ -84,10 +105,30 @@ fn walk(root: &Path, found: &mut Discovery) {
             Err(err) => report_walk_error(&err, found),
         }
     }
+    let passed_over = std::mem::take(&mut *passed_over.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    found
+        .errors
+        .extend(passed_over.into_iter().map(|error| FileError { path: without_leading_cur_dir(&error.path), ..error }));
 }
 
 /// `node_modules` and hidden directories below a walked root.
 /// (The walker never applies filters to the root itself.)
+/// The walker opens each directory's `.gitignore` and `.ignore`, and opening
+/// a named pipe waits for a writer forever: such a directory is not walked.
+fn ignore_files_are_readable(dir: &Path) -> Result<(), FileError> {
+    for name in [".gitignore", ".ignore"] {
+        let path = dir.join(name);
+        // A missing file (or a dangling link) is no ignore file: the walker handles that.
+        if let Ok(metadata) = path.metadata()
+            && let Err(error) = crate::read::not_a_regular_file(&path, &metadata.file_type())
+        {
+            let message = format!("{}; the folder it is in was not checked", error.message);
+            return Err(FileError::new(path, FileErrorKind::Unreadable, message));
+        }
+    }
+    Ok(())
+}
+
 fn is_skipped_dir(entry: &DirEntry) -> bool {
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
     let name = entry.file_name().to_string_lossy();
@@ -445,5 +486,24 @@ mod tests {
         assert_eq!(found.files, [tree.path("a.js"), odd]);
         let errors: Vec<_> = found.errors.iter().map(|e| (e.path.clone(), e.message.as_str())).collect();
         assert_eq!(errors, [(tree.path("pipe.js"), "not a regular file (a named pipe): only regular files are read")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_whose_ignore_file_is_a_named_pipe_is_reported_not_waited_on() {
+        let tree = Tree::new(&["a.js", "stuck/b.js"]);
+        assert!(std::process::Command::new("mkfifo").arg(tree.path("stuck/.gitignore")).status().unwrap().success());
+        let found = discover(&[tree.0.path().to_path_buf()]);
+        assert_eq!(found.files, [tree.path("a.js")]);
+        let errors: Vec<_> = found.errors.iter().map(|e| (e.path.clone(), e.message.as_str())).collect();
+        assert_eq!(
+            errors,
+            [(
+                tree.path("stuck/.gitignore"),
+                "not a regular file (a named pipe): only regular files are read; the folder it is in was not checked"
+            )]
+        );
+        let found = discover(&[tree.path("stuck")]);
+        assert_eq!((found.files.len(), found.errors.len()), (0, 1));
     }
 }
