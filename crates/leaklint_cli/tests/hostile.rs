@@ -11,7 +11,7 @@ use common::{Tree, leaklint_stdin};
 fn deep_but_valid() -> [(&'static str, String); 3] {
     [
         ("parentheses.js", format!("x = {}1{};\n", "(".repeat(1400), ")".repeat(1400))),
-        ("closures.js", format!("module.exports = {}1{};\n", "function () { return ".repeat(500), "; }".repeat(500))),
+        ("closures.js", format!("{}x();{}\n", "f(function () { ".repeat(500), " });".repeat(500))),
         ("sum.js", format!("x = {};\n", vec!["1"; 16_000].join(" + "))),
     ]
 }

@@ -332,7 +332,7 @@ fn a_file_that_does_not_parse_gets_one_diagnostic_and_the_server_goes_on() {
 fn deeply_nested_code_is_checked_and_deeper_code_gets_one_diagnostic() {
     let (mut client, _) = Client::initialized(json!({}));
     let parentheses = |n: usize| format!("x = {}1{};\n", "(".repeat(n), ")".repeat(n));
-    let closures = format!("module.exports = {}1{};\n", "function () { return ".repeat(500), "; }".repeat(500));
+    let closures = format!("{}x();{}\n", "f(function () { ".repeat(500), " });".repeat(500));
     client.open("file:///project/parentheses.js", "javascript", &parentheses(1400));
     assert_eq!(client.diagnostics("file:///project/parentheses.js", 1), Vec::<Value>::new());
     client.open("file:///project/closures.js", "javascript", &closures);
