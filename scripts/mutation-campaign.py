@@ -27,6 +27,9 @@ Kinds of input:
           bad header
   lsp     a session with oversized, malformed and ill-typed frames mixed
           with good ones
+  files   trees with named pipes where a source, .gitignore, .ignore or
+          .leaklintrc.json is expected, dangling links, names that are not
+          UTF-8; checked by walking or by naming them
 
 Usage:
   scripts/mutation-campaign.py [--binary target/release/leaklint]
@@ -237,7 +240,7 @@ class Campaign:
         shutil.rmtree(d, ignore_errors=True)
 
     def round(self):
-        kind = self.rng.choice(["source", "source", "deep", "wide", "fix", "config", "heap", "lsp"])
+        kind = self.rng.choice(["source", "source", "deep", "wide", "fix", "config", "heap", "lsp", "files"])
         rng = self.rng
         if kind == "source":
             suffix, data = rng.choice(self.seeds)
@@ -279,6 +282,8 @@ class Campaign:
             code, out, err, rss = run([self.binary, "heap", "summary", "a.heapsnapshot"], d, self.args.timeout)
             self.record(kind, classify(code, out, err), rss, data[:4096])
             shutil.rmtree(d, ignore_errors=True)
+        elif kind == "files":
+            self.files_round()
         else:
             session = lsp_session(rng)
             d = self.fresh_dir()
@@ -288,6 +293,32 @@ class Campaign:
                 outcome = "hang"
             self.record(kind, outcome, rss, session)
             shutil.rmtree(d, ignore_errors=True)
+
+    def files_round(self):
+        rng = self.rng
+        d = self.fresh_dir()
+        (d / "src").mkdir()
+        (d / "src" / "a.js").write_text(SLOPPY[4])
+        odd = []
+        for _ in range(rng.randint(1, 3)):
+            where = rng.choice(["src/pipe.js", "src/.gitignore", ".ignore", "src/.leaklintrc.json", "dangling.js",
+                                ".leaklintrc.json", "odd"])
+            target = d / where
+            if target.exists() or target.is_symlink():
+                continue
+            if where == "odd":
+                os.makedirs(d / "src", exist_ok=True)
+                (d / "src").joinpath(os.fsdecode(b"caf\xe9.js")).write_text(SLOPPY[1])
+            elif where in ("dangling.js", ".leaklintrc.json") and rng.random() < 0.5:
+                os.symlink(d / "missing", target)
+            elif hasattr(os, "mkfifo"):
+                os.mkfifo(target)
+            odd.append(where)
+        named = rng.choice([["."], ["src"], ["src/pipe.js", "src/a.js"] if "src/pipe.js" in odd else ["src/a.js"],
+                            ["-c", "src/.leaklintrc.json", "src"] if "src/.leaklintrc.json" in odd else ["."]])
+        code, out, err, rss = run([self.binary, "check", *named], d, self.args.timeout)
+        self.record("files", classify(code, out, err), rss, repr((odd, named)).encode())
+        shutil.rmtree(d, ignore_errors=True)
 
     def fix_round(self):
         rng = self.rng

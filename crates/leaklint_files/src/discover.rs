@@ -53,6 +53,16 @@ fn walk(root: &Path, found: &mut Discovery) {
     if let Err(error) = ignore_files_are_readable(root) {
         return found.errors.push(error);
     }
+    // The ignore files of the folders above are read too (the walker reads them
+    // for .gitignore even without `parents`): if one cannot be, none is used.
+    let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let unreadable_above: Vec<FileError> =
+        absolute.ancestors().skip(1).filter_map(|dir| ignore_files_are_readable(dir).err()).collect();
+    let use_ignore_files = unreadable_above.is_empty();
+    found.errors.extend(unreadable_above.into_iter().map(|error| FileError {
+        message: error.message.replace("the folder it is in was not checked", "no ignore file was used for this walk"),
+        ..error
+    }));
     // Directories passed over because of their ignore files, reported after the walk.
     let passed_over = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let passed_over_in_filter = std::sync::Arc::clone(&passed_over);
@@ -60,10 +70,10 @@ fn walk(root: &Path, found: &mut Discovery) {
     // which is parallel, and it keeps discovery simple and deterministic.
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
-        .parents(true)
-        .ignore(true)
-        .git_ignore(true)
-        .git_exclude(true)
+        .parents(use_ignore_files)
+        .ignore(use_ignore_files)
+        .git_ignore(use_ignore_files)
+        .git_exclude(use_ignore_files)
         // The user's global excludes file would make results differ between machines.
         .git_global(false)
         .require_git(false)
@@ -505,5 +515,11 @@ mod tests {
         );
         let found = discover(&[tree.path("stuck")]);
         assert_eq!((found.files.len(), found.errors.len()), (0, 1));
+        // Above the folder walked, it costs the ignore files, not the files.
+        fs::create_dir_all(tree.path("stuck/inner")).unwrap();
+        tree.write("stuck/inner/c.js", "let c;\n");
+        let found = discover(&[tree.path("stuck/inner")]);
+        assert_eq!(found.files, [tree.path("stuck/inner/c.js")]);
+        assert!(found.errors[0].message.ends_with("; no ignore file was used for this walk"), "{:?}", found.errors);
     }
 }
