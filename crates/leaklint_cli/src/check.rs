@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
-use leaklint_core::{Diagnostic, LineIndex, PackageRoot, RuleMeta, Severity, SourceFile, SyntaxError};
+use leaklint_core::{Diagnostic, LineIndex, PackageRoot, RuleMeta, Severity, SourceFile, SyntaxError, SyntaxErrorKind};
 use leaklint_files::{FileError, discover, read_source};
 use leaklint_report::{FailureKind, FileErrorOut, FileResult, Report, display_path};
 use rayon::prelude::*;
 
 use crate::args::{CheckArgs, DirectiveSeverity};
 use crate::exit_status::ExitStatus;
-use crate::fix::{FixOutcome, apply_fixes, write_atomically};
+use crate::fix::{FixOutcome, apply_fixes, write_in_place};
 use crate::panic_guard::catch_panic;
 
 /// One file of a package, with the configuration that applies to it.
@@ -78,7 +78,8 @@ pub fn run_analysis(
                 eprintln!("error: cannot read standard input as UTF-8 text: {err}");
                 return Err(ExitStatus::Failure);
             }
-            check_stdin(source, path, cwd, &settings, &analyze)
+            // On the pool too: its threads have the stack deep code needs.
+            pool.install(|| check_stdin(source, path, cwd, &settings, &analyze))
         }
         _ => pool.install(|| check_paths(&args.paths, cwd, &settings, &analyze)),
     }
@@ -388,8 +389,8 @@ fn fix_file(
             notes.push(format!("note: {display}: fixes not written: {reason}"));
             None
         }
-        FixOutcome::Fixed { source: fixed, applied, skipped } => {
-            if let Err(err) = write_atomically(path, &fixed) {
+        FixOutcome::Fixed { source: fixed, applied, skipped, broken } => {
+            if let Err(err) = write_in_place(path, &fixed) {
                 notes.push(format!("note: {display}: fixes not written: {err}"));
                 return None;
             }
@@ -401,6 +402,11 @@ fn fix_file(
                     "note: {display}: skipped a fix that overlaps another (run again to apply it): {message}"
                 ));
             }
+            for message in &broken {
+                notes.push(format!(
+                    "note: {display}: left out a fix with which the file would not parse (a bug in the fix): {message}"
+                ));
+            }
             Some(fixed)
         }
     }
@@ -408,13 +414,11 @@ fn fix_file(
 
 fn syntax_error(path: String, source: &str, error: &SyntaxError) -> FileErrorOut {
     let position = error.offset.map(|offset| LineIndex::new(source).position(source, offset));
-    FileErrorOut {
-        path,
-        kind: FailureKind::SyntaxError,
-        message: format!("syntax error: {}", error.message),
-        line: position.map(|p| p.line),
-        column: position.map(|p| p.column),
-    }
+    let (kind, message) = match error.kind {
+        SyntaxErrorKind::Invalid => (FailureKind::SyntaxError, format!("syntax error: {}", error.message)),
+        SyntaxErrorKind::TooDeep => (FailureKind::TooDeep, error.message.clone()),
+    };
+    FileErrorOut { path, kind, message, line: position.map(|p| p.line), column: position.map(|p| p.column) }
 }
 
 #[cfg(test)]
@@ -442,9 +446,11 @@ mod tests {
     fn stub_one(path: &Path, source: &str) -> Result<Vec<Diagnostic>, SyntaxError> {
         match path.file_name().unwrap().to_str().unwrap() {
             "panic.js" => panic!("stub analyzer exploded"),
-            "syntax.js" => {
-                Err(SyntaxError { message: "Unexpected token".into(), offset: source.find('!').map(|o| o as u32) })
-            }
+            "syntax.js" => Err(SyntaxError {
+                message: "Unexpected token".into(),
+                offset: source.find('!').map(|o| o as u32),
+                kind: SyntaxErrorKind::Invalid,
+            }),
             _ => Ok(vec![Diagnostic {
                 rule: "stub",
                 severity: Severity::Warning,
@@ -485,7 +491,11 @@ mod tests {
 
     #[test]
     fn syntax_error_without_offset_has_no_position() {
-        let error = syntax_error("a.js".into(), "x", &SyntaxError { message: "bad".into(), offset: None });
+        let error = syntax_error(
+            "a.js".into(),
+            "x",
+            &SyntaxError { message: "bad".into(), offset: None, kind: SyntaxErrorKind::Invalid },
+        );
         assert_eq!(error.to_string(), "a.js: syntax error: bad");
     }
 

@@ -1,11 +1,11 @@
 //! `--fix-suggestions`: apply the first suggested fix of each finding, where
-//! fixes do not overlap, and write the file only if the result still parses.
+//! fixes do not overlap and the result still parses, and write the file in place.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-use leaklint_core::{Diagnostic, Edit, apply_edits};
+use leaklint_core::{Diagnostic, Edit, Fix, apply_edits};
 
 /// What became of one file's fixes.
 #[derive(Debug, PartialEq, Eq)]
@@ -19,41 +19,61 @@ pub enum FixOutcome {
         applied: Vec<String>,
         /// Fixes left out because they overlap one applied earlier, or do not fit the text.
         skipped: Vec<String>,
+        /// Fixes left out because the text would no longer parse with them.
+        broken: Vec<String>,
     },
     /// The fixes cannot be written; the file must stay as it is.
     Refused { reason: String },
 }
 
 /// Apply the first fix of each diagnostic in order, skipping any fix whose
-/// edits overlap one already taken, then check that the result parses.
+/// edits overlap one already taken, and keeping only fixes with which the
+/// text still parses: one broken fix costs only itself.
 pub fn apply_fixes(path: &Path, source: &str, diagnostics: &[Diagnostic]) -> FixOutcome {
-    let mut taken: Vec<&Edit> = Vec::new();
-    let mut applied = Vec::new();
+    let mut candidates: Vec<&Fix> = Vec::new();
     let mut skipped = Vec::new();
     for fix in diagnostics.iter().filter_map(|d| d.fixes.first()) {
         // A fix must be usable on its own (in bounds, no self-overlap) and
         // leave every edit already taken untouched.
         let fits = fix.apply(source).is_some();
-        let clashes = fix.edits.iter().any(|edit| taken.iter().any(|other| overlaps(edit, other)));
+        let clashes =
+            fix.edits.iter().any(|edit| candidates.iter().flat_map(|f| &f.edits).any(|other| overlaps(edit, other)));
         if fits && !clashes {
-            taken.extend(&fix.edits);
-            applied.push(fix.message.clone());
+            candidates.push(fix);
         } else {
             skipped.push(fix.message.clone());
         }
     }
-    if taken.is_empty() {
+    if candidates.is_empty() {
         return FixOutcome::NothingToFix;
     }
-    let Some(fixed) = apply_edits(source, taken) else {
-        return FixOutcome::Refused { reason: "the fixes do not fit the file".to_string() };
+    let parses = |fixes: &[&Fix]| -> Option<String> {
+        let fixed = apply_edits(source, fixes.iter().flat_map(|f| &f.edits))?;
+        leaklint_core::build_model(path, &fixed).is_ok().then_some(fixed)
     };
-    if let Err(error) = leaklint_core::build_model(path, &fixed) {
+    // All at once is the usual case; else one at a time, each kept only if the text still parses.
+    let (kept, broken) = match parses(&candidates) {
+        Some(_) => (candidates, Vec::new()),
+        None => {
+            let mut kept: Vec<&Fix> = Vec::new();
+            let mut broken = Vec::new();
+            for fix in candidates {
+                kept.push(fix);
+                if parses(&kept).is_none() {
+                    kept.pop();
+                    broken.push(fix.message.clone());
+                }
+            }
+            (kept, broken)
+        }
+    };
+    let Some(fixed) = parses(&kept).filter(|_| !kept.is_empty()) else {
         return FixOutcome::Refused {
-            reason: format!("the fixed text would not parse ({}); this is a bug in a fix", error.message),
+            reason: "with any of its fixes the text would not parse; this is a bug in a fix".into(),
         };
-    }
-    FixOutcome::Fixed { source: fixed, applied, skipped }
+    };
+    let applied = kept.iter().map(|fix| fix.message.clone()).collect();
+    FixOutcome::Fixed { source: fixed, applied, skipped, broken }
 }
 
 /// Edits that touch the same bytes, or insert at the same place (their order would be arbitrary).
@@ -62,19 +82,19 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
     (a.start < b.end && b.start < a.end) || (a.start == b.start && (a.is_empty() || b.is_empty()))
 }
 
-/// Replace the file at `path` with `text` in one step: write a temporary file
-/// in the same directory, give it the original's permissions, rename it over.
-/// A symbolic link is kept; the file it points to is replaced.
-pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let target = fs::canonicalize(path)?;
-    let permissions = fs::metadata(&target)?.permissions();
-    let dir = target.parent().ok_or_else(|| io::Error::other("the file has no parent directory"))?;
-    let mut temp = tempfile::Builder::new().prefix(".leaklint-fix-").tempfile_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(&target).map_err(|err| err.error)?;
-    Ok(())
+/// Replace what the file at `path` holds with `text`, in place: the file
+/// keeps its inode, so its owner, mode and hard links stay as they are (a
+/// symbolic link is followed), and no temporary file is made that an
+/// interrupted run could leave in the user's folder. A read-only file is
+/// refused, not rewritten (as root, writing it would succeed).
+pub fn write_in_place(path: &Path, text: &str) -> io::Result<()> {
+    if fs::metadata(path)?.permissions().readonly() {
+        return Err(io::Error::new(io::ErrorKind::PermissionDenied, "the file is read-only"));
+    }
+    let mut file = fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.set_len(text.len() as u64)?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -118,6 +138,7 @@ mod tests {
                 source: "const a = new WeakMap();\nconst b = new WeakMap();\n".into(),
                 applied: vec!["first".into(), "second".into()],
                 skipped: vec!["overlapping".into()],
+                broken: Vec::new(),
             }
         );
     }
@@ -128,7 +149,7 @@ mod tests {
         let at = source.find("new").unwrap() as u32;
         let outcome = apply_fixes(Path::new("a.js"), source, &[with_fix(at, at + 3, "new (", "broken")]);
         let FixOutcome::Refused { reason } = outcome else { panic!("expected a refusal, got {outcome:?}") };
-        assert!(reason.starts_with("the fixed text would not parse"), "{reason}");
+        assert!(reason.starts_with("with any of its fixes the text would not parse"), "{reason}");
     }
 
     #[test]
@@ -150,19 +171,56 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn atomic_write_keeps_permissions_and_symlinks() {
-        use std::os::unix::fs::{PermissionsExt, symlink};
+    fn writing_in_place_keeps_mode_inode_hard_links_and_symlinks() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.js");
+        fs::write(&file, "old text").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+        let inode = fs::metadata(&file).unwrap().ino();
+        let hard_link = dir.path().join("hard.js");
+        fs::hard_link(&file, &hard_link).unwrap();
+        let link = dir.path().join("link.js");
+        symlink(&file, &link).unwrap();
+        write_in_place(&link, "new").unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new");
+        assert_eq!(fs::read_to_string(&hard_link).unwrap(), "new");
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        let metadata = fs::metadata(&file).unwrap();
+        assert_eq!((metadata.ino(), metadata.permissions().mode() & 0o777), (inode, 0o640));
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_is_not_rewritten() {
+        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.js");
         fs::write(&file, "old").unwrap();
-        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
-        let link = dir.path().join("link.js");
-        symlink(&file, &link).unwrap();
-        write_atomically(&link, "new").unwrap();
-        assert_eq!(fs::read_to_string(&file).unwrap(), "new");
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+        let err = write_in_place(&file, "new").unwrap_err();
+        assert_eq!(err.to_string(), "the file is read-only");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "old");
+    }
+
+    #[test]
+    fn a_fix_that_breaks_the_text_costs_only_itself() {
+        let source = "const a = new Map();\nconst b = new Map();\n";
+        let first = source.find("new").unwrap() as u32;
+        let second = source.rfind("Map").unwrap() as u32;
+        let diagnostics =
+            [with_fix(first, first + 3, "new (", "broken"), with_fix(second, second + 3, "WeakMap", "good")];
+        let outcome = apply_fixes(Path::new("a.js"), source, &diagnostics);
+        assert_eq!(
+            outcome,
+            FixOutcome::Fixed {
+                source: "const a = new Map();\nconst b = new WeakMap();\n".into(),
+                applied: vec!["good".into()],
+                skipped: Vec::new(),
+                broken: vec!["broken".into()],
+            }
+        );
     }
 }

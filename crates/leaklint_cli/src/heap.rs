@@ -119,7 +119,8 @@ fn run_summary(args: &SummaryArgs) -> Result<String, String> {
     let analysis = Analysis::new(&snapshot);
     snapshot.release_edge_targets();
     let rows = leaklint_heap::summary(&snapshot, &analysis);
-    let total: u64 = (0..snapshot.node_count() as u32).map(|n| snapshot.self_size(n)).sum();
+    // Saturating: sizes come from the file, and a corrupt one must not wrap the total to nothing.
+    let total = (0..snapshot.node_count() as u32).map(|n| snapshot.self_size(n)).fold(0, u64::saturating_add);
     let shown = &rows[..rows.len().min(args.top)];
     if args.format == HeapFormat::Json {
         let doc = serde_json::json!({

@@ -110,8 +110,12 @@ fn run_check(args: &CheckArgs) -> ExitStatus {
 }
 
 fn build_thread_pool(threads: Option<u16>) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
-    // 0 lets rayon choose: one thread per core (or RAYON_NUM_THREADS).
-    rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build()
+    // 0 lets rayon choose: one thread per core (or RAYON_NUM_THREADS). The
+    // parser and the passes after it recurse once per level of nesting.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.map_or(0, usize::from))
+        .stack_size(leaklint_core::ANALYSIS_STACK_BYTES)
+        .build()
 }
 
 /// Write and flush, ignoring errors: when the reader has gone (`| head`),

@@ -4,8 +4,6 @@
 mod common;
 
 use std::fs;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use common::{Run, Tree, leaklint};
 
@@ -40,23 +38,7 @@ fn owned(items: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
 }
 
 fn leaklint_stdin(tree: &Tree, args: &[&str], input: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_leaklint"))
-        .current_dir(tree.path())
-        .args(args)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run leaklint");
-    // leaklint may exit before reading (a usage error); a closed pipe is then expected.
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    let output = child.wait_with_output().unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    common::leaklint_stdin(tree.path(), args, input)
 }
 
 // ---------------------------------------------------------------- discovery

@@ -59,14 +59,16 @@ impl std::fmt::Debug for ResolvedConfig {
 impl ResolvedConfig {
     /// Load and validate one configuration file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| ConfigError::new(path, None, format!("cannot read the configuration file: {err}")))?;
+        let text = read_config(path)
+            .map_err(|reason| ConfigError::new(path, None, format!("cannot read the configuration file: {reason}")))?;
         Self::from_text(path, &text)
     }
 
     /// Parse and validate configuration text as if read from `path`
-    /// (ignore patterns are rooted at `path`'s directory).
+    /// (ignore patterns are rooted at `path`'s directory). A byte-order mark
+    /// (editors on Windows write one) is not part of the JSON.
     pub fn from_text(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let file = ConfigFile::parse(path, text)?;
         let path = absolute(path);
         let root = path.parent().unwrap_or(Path::new("/"));
@@ -85,6 +87,31 @@ impl ResolvedConfig {
         let is_dir = path.is_dir();
         ignore.matched_path_or_any_parents(&path, is_dir).is_ignore()
     }
+}
+
+/// No configuration is this large; reading stops here (`-c /dev/zero` would
+/// never end). Compiling ignore patterns takes about 900 bytes of memory per
+/// character, so this also bounds that (to about 230 MB).
+pub const MAX_CONFIG_BYTES: u64 = 256 * 1024;
+
+/// The text of a configuration file: a regular file (a named pipe would wait
+/// for a writer forever), at most [`MAX_CONFIG_BYTES`], UTF-8.
+fn read_config(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|err| match std::fs::read_link(path) {
+        Ok(target) => format!("broken symbolic link (target {} does not exist)", target.display()),
+        Err(_) => err.to_string(),
+    })?;
+    if !metadata.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    let file = std::fs::File::open(path).map_err(|err| err.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes).map_err(|err| err.to_string())?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!("larger than {MAX_CONFIG_BYTES} bytes"));
+    }
+    String::from_utf8(bytes).map_err(|err| format!("not UTF-8 ({err})"))
 }
 
 /// Finds the configuration for each file, caching per directory; shared by
@@ -159,7 +186,9 @@ impl ConfigResolver {
             }
             visited.push(ancestor.to_path_buf());
             let candidate = ancestor.join(CONFIG_FILE_NAME);
-            if candidate.is_file() {
+            // Anything by that name counts: a dangling link or a pipe is then
+            // reported when loaded, not passed over for the defaults in silence.
+            if candidate.symlink_metadata().is_ok() {
                 found = Some(candidate);
                 break;
             }

@@ -190,3 +190,39 @@ fn checked_in_schema_matches_the_types() {
         "docs/leaklintrc.schema.json is out of date; run `UPDATE_SCHEMA=1 cargo test -p leaklint_config`"
     );
 }
+
+#[test]
+fn a_byte_order_mark_before_the_json_is_accepted() {
+    let config = ResolvedConfig::from_text(
+        Path::new("/p/.leaklintrc.json"),
+        "\u{feff}{ \"rules\": { \"no-listener-leak\": \"off\" } }",
+    )
+    .unwrap();
+    assert!(!rule_ids(&config).iter().any(|(id, _)| *id == "no-listener-leak"));
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_of_bounded_size_are_read_as_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let err = ResolvedConfig::load(&fifo).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    let err = ResolvedConfig::load(Path::new("/dev/zero")).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    let big = write(dir.path(), "big.json", &format!("{{ \"ignorePatterns\": [\"{}\"] }}", "a".repeat(2 << 20)));
+    let err = ResolvedConfig::load(&big).unwrap_err();
+    assert!(err.to_string().contains("larger than 262144 bytes"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_configuration_link_is_an_error_not_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "src/a.js", "x;\n");
+    std::os::unix::fs::symlink(dir.path().join("gone.json"), dir.path().join(CONFIG_FILE_NAME)).unwrap();
+    let resolver = ConfigResolver::new(None).unwrap();
+    let err = resolver.for_file(&dir.path().join("src/a.js")).unwrap_err();
+    assert!(err.to_string().contains("cannot read the configuration file: broken symbolic link (target "), "{err}");
+}

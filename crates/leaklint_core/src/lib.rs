@@ -16,6 +16,7 @@ mod grouped;
 mod lifetimes;
 mod link;
 pub mod model;
+mod nesting;
 mod parse;
 pub mod rule;
 mod run_local;
@@ -30,6 +31,7 @@ use rayon::prelude::*;
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity, apply_edits};
 pub use link::PackageRoot;
 pub use model::{FileId, FileModel, Package};
+pub use nesting::ANALYSIS_STACK_BYTES;
 pub use rule::{Finding, Precision, Rule, RuleContext, RuleMeta};
 pub use span::{LineIndex, Position, Span};
 pub use suppress::{INVALID_DIRECTIVE_RULE, UNUSED_DIRECTIVE_RULE};
@@ -40,6 +42,16 @@ pub struct SyntaxError {
     pub message: String,
     /// Byte offset of the first error, where the parser gave one.
     pub offset: Option<u32>,
+    pub kind: SyntaxErrorKind,
+}
+
+/// Why a file could not be parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// The parser rejected the text.
+    Invalid,
+    /// The code nests deeper than this thread's stack has room for; it may be valid.
+    TooDeep,
 }
 
 /// A rule to run with the severity it runs at.

@@ -9,8 +9,8 @@ use oxc_parser::{ParseOptions, Parser, ParserReturn};
 use oxc_semantic::SemanticBuilder;
 use oxc_span::SourceType;
 
-use crate::SyntaxError;
 use crate::facts::FileFacts;
+use crate::{SyntaxError, SyntaxErrorKind};
 
 fn source_type(path: &Path) -> SourceType {
     // Unknown extensions (stdin buffers, editors) parse as ES modules with JSX.
@@ -18,6 +18,8 @@ fn source_type(path: &Path) -> SourceType {
 }
 
 fn parse<'a>(allocator: &'a Allocator, path: &Path, source: &'a str) -> Result<ParserReturn<'a>, SyntaxError> {
+    // Before anything recurses on it: code nested deeper than the stack allows would abort the process.
+    crate::nesting::check(source, crate::nesting::max_depth_here())?;
     let source_type = source_type(path);
     match parse_as(allocator, source, source_type) {
         // oxc refuses `@flow` files. Flow's annotations are close enough to
@@ -41,10 +43,13 @@ fn parse_as<'a>(
     let first_error = parsed.diagnostics.errors().next().map(|first| SyntaxError {
         message: first.message.to_string(),
         offset: first.labels.first().map(|l| l.offset()),
+        kind: SyntaxErrorKind::Invalid,
     });
     match first_error {
         Some(err) => Err(err),
-        None if parsed.panicked => Err(SyntaxError { message: "the parser gave up".into(), offset: None }),
+        None if parsed.panicked => {
+            Err(SyntaxError { message: "the parser gave up".into(), offset: None, kind: SyntaxErrorKind::Invalid })
+        }
         None => Ok(parsed),
     }
 }

@@ -50,19 +50,50 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 }
 
 fn walk(root: &Path, found: &mut Discovery) {
+    if let Err(error) = ignore_files_are_readable(root) {
+        return found.errors.push(error);
+    }
+    // The ignore files of the folders above are read too (the walker reads them
+    // for .gitignore even without `parents`): if one cannot be, none is used.
+    let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let unreadable_above: Vec<FileError> =
+        absolute.ancestors().skip(1).filter_map(|dir| ignore_files_are_readable(dir).err()).collect();
+    let use_ignore_files = unreadable_above.is_empty();
+    found.errors.extend(unreadable_above.into_iter().map(|error| FileError {
+        message: error.message.replace("the folder it is in was not checked", "no ignore file was used for this walk"),
+        ..error
+    }));
+    // Directories passed over because of their ignore files, reported after the walk.
+    let passed_over = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let passed_over_in_filter = std::sync::Arc::clone(&passed_over);
     // A sequential walk: the walk is a small part of a run next to parsing,
     // which is parallel, and it keeps discovery simple and deterministic.
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
-        .parents(true)
-        .ignore(true)
-        .git_ignore(true)
-        .git_exclude(true)
+        .parents(use_ignore_files)
+        .ignore(use_ignore_files)
+        .git_ignore(use_ignore_files)
+        .git_exclude(use_ignore_files)
         // The user's global excludes file would make results differ between machines.
         .git_global(false)
         .require_git(false)
         .follow_links(true)
-        .filter_entry(|entry| !is_skipped_dir(entry))
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if !is_dir {
+                return true;
+            }
+            if is_skipped_dir(entry) {
+                return false;
+            }
+            match ignore_files_are_readable(entry.path()) {
+                Ok(()) => true,
+                Err(error) => {
+                    passed_over_in_filter.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(error);
+                    false
+                }
+            }
+        })
         .build();
     for item in walker {
         match item {
@@ -71,17 +102,43 @@ fn walk(root: &Path, found: &mut Discovery) {
                 if let Some(err) = entry.error() {
                     report_walk_error(err, found);
                 }
-                if entry.depth() > 0 && entry.file_type().is_some_and(|t| t.is_file()) && is_source_file(entry.path()) {
-                    found.files.push(without_leading_cur_dir(entry.path()));
+                let Some(file_type) = entry.file_type().filter(|_| entry.depth() > 0) else { continue };
+                if file_type.is_dir() || !is_source_file(entry.path()) {
+                    continue;
+                }
+                // A pipe or device with a source file's name is said, not skipped in silence.
+                match crate::read::not_a_regular_file(entry.path(), &file_type) {
+                    Ok(()) => found.files.push(without_leading_cur_dir(entry.path())),
+                    Err(error) => found.errors.push(FileError { path: without_leading_cur_dir(&error.path), ..error }),
                 }
             }
             Err(err) => report_walk_error(&err, found),
         }
     }
+    let passed_over = std::mem::take(&mut *passed_over.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    found
+        .errors
+        .extend(passed_over.into_iter().map(|error| FileError { path: without_leading_cur_dir(&error.path), ..error }));
 }
 
 /// `node_modules` and hidden directories below a walked root.
 /// (The walker never applies filters to the root itself.)
+/// The walker opens each directory's `.gitignore` and `.ignore`, and opening
+/// a named pipe waits for a writer forever: such a directory is not walked.
+fn ignore_files_are_readable(dir: &Path) -> Result<(), FileError> {
+    for name in [".gitignore", ".ignore"] {
+        let path = dir.join(name);
+        // A missing file (or a dangling link) is no ignore file: the walker handles that.
+        if let Ok(metadata) = path.metadata()
+            && let Err(error) = crate::read::not_a_regular_file(&path, &metadata.file_type())
+        {
+            let message = format!("{}; the folder it is in was not checked", error.message);
+            return Err(FileError::new(path, FileErrorKind::Unreadable, message));
+        }
+    }
+    Ok(())
+}
+
 fn is_skipped_dir(entry: &DirEntry) -> bool {
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
     let name = entry.file_name().to_string_lossy();
@@ -425,5 +482,44 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].kind, FileErrorKind::Unreadable);
         assert_eq!(errors[0].path, tree.path("locked"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_met_while_walking_is_an_error_and_a_name_that_is_not_utf8_is_checked() {
+        use std::os::unix::ffi::OsStrExt;
+        let tree = Tree::new(&["a.js"]);
+        assert!(std::process::Command::new("mkfifo").arg(tree.path("pipe.js")).status().unwrap().success());
+        let odd = tree.0.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.js"));
+        fs::write(&odd, "let b;\n").unwrap();
+        let found = discover(&[tree.0.path().to_path_buf()]);
+        assert_eq!(found.files, [tree.path("a.js"), odd]);
+        let errors: Vec<_> = found.errors.iter().map(|e| (e.path.clone(), e.message.as_str())).collect();
+        assert_eq!(errors, [(tree.path("pipe.js"), "not a regular file (a named pipe): only regular files are read")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_whose_ignore_file_is_a_named_pipe_is_reported_not_waited_on() {
+        let tree = Tree::new(&["a.js", "stuck/b.js"]);
+        assert!(std::process::Command::new("mkfifo").arg(tree.path("stuck/.gitignore")).status().unwrap().success());
+        let found = discover(&[tree.0.path().to_path_buf()]);
+        assert_eq!(found.files, [tree.path("a.js")]);
+        let errors: Vec<_> = found.errors.iter().map(|e| (e.path.clone(), e.message.as_str())).collect();
+        assert_eq!(
+            errors,
+            [(
+                tree.path("stuck/.gitignore"),
+                "not a regular file (a named pipe): only regular files are read; the folder it is in was not checked"
+            )]
+        );
+        let found = discover(&[tree.path("stuck")]);
+        assert_eq!((found.files.len(), found.errors.len()), (0, 1));
+        // Above the folder walked, it costs the ignore files, not the files.
+        fs::create_dir_all(tree.path("stuck/inner")).unwrap();
+        tree.write("stuck/inner/c.js", "let c;\n");
+        let found = discover(&[tree.path("stuck/inner")]);
+        assert_eq!(found.files, [tree.path("stuck/inner/c.js")]);
+        assert!(found.errors[0].message.ends_with("; no ignore file was used for this walk"), "{:?}", found.errors);
     }
 }

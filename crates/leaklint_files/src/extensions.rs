@@ -12,13 +12,14 @@ const DECLARATION_SUFFIXES: &[&str] = &[".d.ts", ".d.mts", ".d.cts"];
 /// file, and not minified (`*.min.js`: a copy of code shipped unminified too,
 /// and findings on its one long line help nobody; oxlint skips them as well).
 pub fn is_source_file(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+    // Names need not be UTF-8: `caf\xe9.js` is checked like any other.
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
         return false;
     };
-    let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+    let Some(ext) = path.extension().map(|e| e.to_string_lossy()) else {
         return false;
     };
-    SOURCE_EXTENSIONS.contains(&ext)
+    SOURCE_EXTENSIONS.contains(&&*ext)
         && !DECLARATION_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
         && !name.contains(".min.")
 }

@@ -28,8 +28,14 @@ pub fn read_source(path: &Path) -> Result<String, FileError> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, FileError> {
+    // Opening a FIFO waits for a writer, and a device may never end: only
+    // regular files are opened (asked again once open, in case it changed).
+    let metadata = std::fs::metadata(path).map_err(|err| FileError::from_io(path, &err))?;
+    not_a_regular_file(path, &metadata.file_type())?;
     let file = File::open(path).map_err(|err| FileError::from_io(path, &err))?;
-    let size = file.metadata().map_err(|err| FileError::from_io(path, &err))?.len();
+    let metadata = file.metadata().map_err(|err| FileError::from_io(path, &err))?;
+    not_a_regular_file(path, &metadata.file_type())?;
+    let size = metadata.len();
     if size > MAX_FILE_BYTES {
         return Err(too_large(path, size));
     }
@@ -41,6 +47,36 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, FileError> {
         return Err(too_large(path, bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// `Err` unless `file_type` is a regular file, naming what it is instead.
+pub(crate) fn not_a_regular_file(path: &Path, file_type: &std::fs::FileType) -> Result<(), FileError> {
+    if file_type.is_file() {
+        return Ok(());
+    }
+    let what = describe_file_type(file_type);
+    Err(FileError::new(
+        path,
+        FileErrorKind::Unreadable,
+        format!("not a regular file ({what}): only regular files are read"),
+    ))
+}
+
+fn describe_file_type(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() { "a directory" } else { "not a file" }
 }
 
 fn too_large(path: &Path, size: u64) -> FileError {
@@ -207,5 +243,18 @@ mod tests {
         let path = write(dir.path(), "cr.js", b"a\rb\r\nc\n\xff");
         let err = read_source(&path).unwrap_err();
         assert_eq!((err.line, err.column), (Some(4), Some(1)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_or_device_is_refused_without_waiting_on_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.js");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let err = read_source(&fifo).unwrap_err();
+        assert_eq!(err.kind, FileErrorKind::Unreadable);
+        assert_eq!(err.message, "not a regular file (a named pipe): only regular files are read");
+        let err = read_source(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(err.message, "not a regular file (a device): only regular files are read");
     }
 }

@@ -338,7 +338,9 @@ fn dominators_in_parts(
         let mut retained: Vec<u64> = (0..n as u32).map(|node| s.self_size(node)).collect();
         for w in (1..n).rev() {
             let size = retained[vertex[w] as usize];
-            retained[vertex[idom[w] as usize] as usize] += size;
+            // Sizes come from the file: a corrupt one near 2^64 must not wrap the sum to nothing.
+            let parent = &mut retained[vertex[idom[w] as usize] as usize];
+            *parent = parent.saturating_add(size);
         }
         Sizes::Wide(retained)
     };

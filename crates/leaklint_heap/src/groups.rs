@@ -245,10 +245,10 @@ pub fn summary(s: &HeapSnapshot, a: &Analysis) -> Vec<ClassRow> {
         let g = grouping.of_node[node as usize];
         let row = &mut rows[g as usize];
         row.count += 1;
-        row.shallow_size += s.self_size(node);
+        row.shallow_size = row.shallow_size.saturating_add(s.self_size(node));
         let dominator = a.immediate_dominator(node);
         if node != crate::ROOT && grouping.of_node[dominator as usize] != g {
-            row.retained_size += a.retained_size(node);
+            row.retained_size = row.retained_size.saturating_add(a.retained_size(node));
         }
     }
     // A class's instances share their constructor's location (the first
@@ -637,7 +637,7 @@ pub fn diff(
         let is_new = !in_base[node as usize];
         if is_new {
             row.new_count += 1;
-            row.alloc_size += s.self_size(node);
+            row.alloc_size = row.alloc_size.saturating_add(s.self_size(node));
         }
         let growing = match leaked_from {
             Some(_) => {
@@ -654,7 +654,7 @@ pub fn diff(
             None => is_new,
         };
         if growing {
-            row.retained_size += a.retained_size(node);
+            row.retained_size = row.retained_size.saturating_add(a.retained_size(node));
             let distance = a.distance(node).unwrap_or(u32::MAX);
             if representative[g].is_none_or(|(d, _)| distance < d) {
                 representative[g] = Some((distance, node));
@@ -677,7 +677,7 @@ pub fn diff(
             locations.push(key.location);
         }
         rows[at].deleted_count += 1;
-        rows[at].freed_size += size;
+        rows[at].freed_size = rows[at].freed_size.saturating_add(size);
     }
     for (i, row) in rows.iter_mut().enumerate() {
         if let Some((_, node)) = representative[i] {
@@ -685,7 +685,8 @@ pub fn diff(
             row.held_by_code = (0..path.len()).any(|at| s.kind(a.path_edge_source(&path, at, node)) == NodeKind::Code);
         }
         row.count_delta = row.new_count as i64 - row.deleted_count as i64;
-        row.size_delta = row.alloc_size as i64 - row.freed_size as i64;
+        let signed = |size: u64| i64::try_from(size).unwrap_or(i64::MAX);
+        row.size_delta = signed(row.alloc_size).saturating_sub(signed(row.freed_size));
         row.location = locations[i].map(|l| SourceLocation::resolve(a, l));
     }
     let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -750,8 +751,8 @@ fn packages(groups: &[GrowthRow]) -> Vec<PackageRow> {
         });
         entry.groups += 1;
         entry.growth += row.growth();
-        entry.size_delta += row.size_delta;
-        entry.retained_size += row.retained_size;
+        entry.size_delta = entry.size_delta.saturating_add(row.size_delta);
+        entry.retained_size = entry.retained_size.saturating_add(row.retained_size);
     }
     let mut packages: Vec<PackageRow> = by_package.into_values().collect();
     packages.sort_by(|x, y| {

@@ -333,9 +333,13 @@ impl<R: Input> Parser<'_, '_, R> {
         };
         let node_type = position(&node_fields, "type", "node_fields")?;
         let edge_type = position(&edge_fields, "type", "edge_fields")?;
-        let count = |name: &str| match json.get(name) {
-            Some(Json::Num(n)) if *n >= 0.0 => Some(*n as u64),
-            _ => None,
+        // A count is optional, but one that is there must be a whole number (not -1, 3.5 or "3").
+        let count = |name: &str| -> Result<Option<u64>> {
+            match json.get(name) {
+                None => Ok(None),
+                Some(Json::Num(n)) if *n >= 0.0 && n.fract() == 0.0 && *n <= 2f64.powi(53) => Ok(Some(*n as u64)),
+                Some(_) => Err(HeapError::new(start, format!("`snapshot.{name}` is not a whole number"))),
+            }
         };
         Ok(Layout {
             node_fields: node_fields.len(),
@@ -355,8 +359,8 @@ impl<R: Input> Parser<'_, '_, R> {
             location_script: position(&location_fields, "script_id", "location_fields")?,
             location_line: position(&location_fields, "line", "location_fields")?,
             location_column: position(&location_fields, "column", "location_fields")?,
-            node_count: count("node_count"),
-            edge_count: count("edge_count"),
+            node_count: count("node_count")?,
+            edge_count: count("edge_count")?,
         })
     }
 
@@ -916,6 +920,16 @@ mod tests {
 "edges":[1,1,5,0,7,10,1,2,10],
 "locations":[5,1,2,3],
 "strings":["","Foo","bar"]}"#;
+
+    #[test]
+    fn a_count_in_the_header_must_be_a_whole_number() {
+        for bad in ["-1", "3.5", "\"3\"", "null", "1e300"] {
+            let text = GOOD.replace("\"node_count\":3", &format!("\"node_count\":{bad}"));
+            let read = parse_keeping(crate::reader::Stream(text.as_bytes()), None, None, Keep::Graph, None, None);
+            let err = read.expect_err(bad);
+            assert_eq!(err.message, "`snapshot.node_count` is not a whole number", "{bad}");
+        }
+    }
 
     /// Reading without edges (or only ids) rejects the same inputs with the same error.
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
 use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
-use leaklint_core::{FactsCache, PackageRoot, Severity, SourceFile, check_file_in_package};
+use leaklint_core::{FactsCache, PackageRoot, Severity, SourceFile, SyntaxErrorKind, check_file_in_package};
 use lsp_types::{CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
 
 use crate::position::{Encoding, PositionMap};
@@ -116,7 +116,12 @@ pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding, cache: &m
             analysis.diagnostics = vec![problem(
                 lsp_types::Range { start: at, end: at },
                 PARSE_ERROR_CODE,
-                format!("leaklint could not parse this file, so it was not checked: {}", syntax.message),
+                match syntax.kind {
+                    SyntaxErrorKind::Invalid => {
+                        format!("leaklint could not parse this file, so it was not checked: {}", syntax.message)
+                    }
+                    SyntaxErrorKind::TooDeep => format!("leaklint did not check this file: {}", syntax.message),
+                },
             )];
         }
         Err(panic) => {

@@ -25,6 +25,7 @@ use lsp_types::{
     ShowMessageParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
 };
+use serde_path_to_error::Segment;
 
 use crate::actions::{FIX_ALL_KIND, code_actions};
 use crate::analysis::{self, Analysis, Job, config_problem, is_config_file};
@@ -99,14 +100,7 @@ pub fn run(sender: Sender<Message>, receiver: Receiver<Message>) -> Outcome {
     };
     // lsp-types has no field for `workspace.diagnostics`, so it is read from the JSON.
     let pull_refresh = params.pointer("/capabilities/workspace/diagnostics/refreshSupport") == Some(&true.into());
-    let params: InitializeParams = match serde_json::from_value(params) {
-        Ok(params) => params,
-        Err(err) => {
-            let message = format!("invalid initialize parameters: {err}");
-            let _ = sender.send(Response::new_err(id, ErrorCode::InvalidParams as i32, message.clone()).into());
-            return Outcome::Failed(message);
-        }
-    };
+    let params = initialize_params(params);
     let capabilities = &params.capabilities;
     let encoding = Encoding::negotiate(capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref()));
     let pull = capabilities.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some());
@@ -124,9 +118,19 @@ pub fn run(sender: Sender<Message>, receiver: Receiver<Message>) -> Outcome {
     let (jobs, job_receiver) = crossbeam_channel::unbounded();
     let (result_sender, results) = crossbeam_channel::unbounded();
     let worker_configs = Arc::clone(&configs);
+    // The parser and the passes after it recurse once per level of nesting:
+    // the analysis runs on threads with room for deep code.
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("leaklint-analysis-{i}"))
+        .stack_size(leaklint_core::ANALYSIS_STACK_BYTES)
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(err) => return Outcome::Failed(format!("cannot start the analysis threads: {err}")),
+    };
     let worker = std::thread::Builder::new()
         .name("leaklint-analysis".into())
-        .spawn(move || analysis::run(job_receiver, result_sender, worker_configs, encoding));
+        .spawn(move || pool.install(|| analysis::run(job_receiver, result_sender, worker_configs, encoding)));
     if let Err(err) = worker {
         return Outcome::Failed(format!("cannot start the analysis thread: {err}"));
     }
@@ -152,6 +156,45 @@ pub fn run(sender: Sender<Message>, receiver: Receiver<Message>) -> Outcome {
         next_request: 0,
     };
     server.main_loop(&receiver, &results)
+}
+
+/// The `initialize` parameters, leaving out each part the client sent with
+/// the wrong type (`positionEncodings: ["utf-7", 5]`): all of it is optional,
+/// and a client that gets one capability wrong should still be served.
+fn initialize_params(mut params: serde_json::Value) -> InitializeParams {
+    // Each round drops the field that failed; a bound keeps a pathological value from taking long.
+    for _ in 0..64 {
+        let error = match serde_path_to_error::deserialize::<_, InitializeParams>(&params) {
+            Ok(parsed) => return parsed,
+            Err(error) => error,
+        };
+        eprintln!("leaklint lsp: ignored an initialize parameter: {error}");
+        let path: Vec<&Segment> = error.path().iter().collect();
+        if !remove_field(&mut params, &path) {
+            break;
+        }
+    }
+    InitializeParams::default()
+}
+
+/// Remove the innermost object field on `path` (`capabilities.general.positionEncodings[1]`
+/// removes `positionEncodings`); whether there was one.
+fn remove_field(value: &mut serde_json::Value, path: &[&Segment]) -> bool {
+    let Some(last_field) = path.iter().rposition(|segment| matches!(segment, Segment::Map { .. })) else {
+        return false;
+    };
+    let mut object = value;
+    for segment in &path[..last_field] {
+        let next = match segment {
+            Segment::Seq { index } => object.get_mut(*index),
+            Segment::Map { key } => object.get_mut(key.as_str()),
+            _ => None,
+        };
+        let Some(next) = next else { return false };
+        object = next;
+    }
+    let Segment::Map { key } = path[last_field] else { return false };
+    object.as_object_mut().is_some_and(|fields| fields.remove(key).is_some())
 }
 
 fn server_capabilities(encoding: Encoding, pull: bool) -> ServerCapabilities {

@@ -1,7 +1,7 @@
 //! The server driven through real `Content-Length` framing over in-process
 //! pipes, the way an editor drives `leaklint lsp`.
 
-use std::io::{BufReader, PipeWriter, Write};
+use std::io::{BufReader, ErrorKind, PipeWriter, Write};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,8 @@ const PATIENCE: Duration = Duration::from_secs(20);
 struct Client {
     input: Option<PipeWriter>,
     messages: Receiver<Message>,
+    /// Error responses with `id: null`, for messages the server could not read.
+    errors: Receiver<Value>,
     server: Option<JoinHandle<Outcome>>,
     next_id: i32,
     /// Server-to-client notifications seen while waiting for something else.
@@ -38,15 +40,28 @@ impl Client {
         let (output, server_out) = std::io::pipe().unwrap();
         let server = std::thread::spawn(move || serve(server_in, server_out));
         let (sender, messages) = crossbeam_channel::unbounded();
+        let (error_sender, errors) = crossbeam_channel::unbounded();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(output);
-            while let Ok(Some(message)) = Message::read(&mut reader) {
-                if sender.send(message).is_err() {
-                    return;
+            loop {
+                match Message::read(&mut reader) {
+                    Ok(Some(message)) => {
+                        if sender.send(message).is_err() {
+                            return;
+                        }
+                    }
+                    // lsp_server has no `id: null`, which answers a message the server could not read.
+                    Err(err) if err.kind() == ErrorKind::InvalidData => {
+                        let body = err.to_string();
+                        let start = body.find('{').unwrap_or(0);
+                        let text = body[start..].trim_end_matches('"').replace("\\\"", "\"");
+                        let _ = error_sender.send(serde_json::from_str(&text).unwrap_or(Value::String(body)));
+                    }
+                    _ => return,
                 }
             }
         });
-        Self { input: Some(input), messages, server: Some(server), next_id: 0, seen: Vec::new() }
+        Self { input: Some(input), messages, errors, server: Some(server), next_id: 0, seen: Vec::new() }
     }
 
     /// A started client after `initialize`/`initialized` with these client capabilities.
@@ -314,6 +329,24 @@ fn a_file_that_does_not_parse_gets_one_diagnostic_and_the_server_goes_on() {
 }
 
 #[test]
+fn deeply_nested_code_is_checked_and_deeper_code_gets_one_diagnostic() {
+    let (mut client, _) = Client::initialized(json!({}));
+    let parentheses = |n: usize| format!("x = {}1{};\n", "(".repeat(n), ")".repeat(n));
+    let closures = format!("{}x();{}\n", "f(function () { ".repeat(500), " });".repeat(500));
+    client.open("file:///project/parentheses.js", "javascript", &parentheses(1400));
+    assert_eq!(client.diagnostics("file:///project/parentheses.js", 1), Vec::<Value>::new());
+    client.open("file:///project/closures.js", "javascript", &closures);
+    assert_eq!(client.diagnostics("file:///project/closures.js", 1), Vec::<Value>::new());
+    client.open("file:///project/deep.js", "javascript", &parentheses(200_000));
+    let diagnostics = client.diagnostics("file:///project/deep.js", 1);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert!(diagnostics[0]["message"].as_str().unwrap().contains("nesting too deep"), "{diagnostics:#?}");
+    client.open("file:///project/leak.js", "javascript", LEAK);
+    assert_eq!(client.diagnostics("file:///project/leak.js", 1).len(), 1);
+    assert_eq!(client.finish(), Outcome::Exited);
+}
+
+#[test]
 fn pull_clients_get_diagnostics_by_request_and_none_pushed() {
     let (mut client, result) = Client::initialized(json!({ "textDocument": { "diagnostic": {} } }));
     assert_eq!(result["capabilities"]["diagnosticProvider"]["interFileDependencies"], false);
@@ -406,6 +439,40 @@ fn framing_survives_split_writes_and_extra_headers() {
     // A malformed body is skipped; the session goes on.
     client.input.as_mut().unwrap().write_all(b"Content-Length: 5\r\n\r\n{oops").unwrap();
     client.next_id = 1;
+    assert_eq!(client.finish(), Outcome::Exited);
+}
+
+#[test]
+fn oversized_and_malformed_frames_get_an_error_and_the_session_goes_on() {
+    let (mut client, _) = Client::initialized(json!({}));
+    let bad_frames: [&[u8]; 5] = [
+        b"Content-Length: 1000000000000\r\n\r\n{}",
+        b"Content-Length: 18446744073709551615\r\n\r\n{}",
+        b"Content-Length: 3000000000\r\n\r\n{}",
+        b"Content-Length: 5\n\n{oops",
+        b"Content-Length: 14\r\n\r\n{\"jsonrpc\": 1}",
+    ];
+    for bad in bad_frames {
+        client.input.as_mut().unwrap().write_all(bad).unwrap();
+        let error = client.errors.recv_timeout(PATIENCE).expect("an error response");
+        assert_eq!(error["id"], Value::Null, "{error}");
+        assert!([-32600, -32700].contains(&error["error"]["code"].as_i64().unwrap()), "{error}");
+        client.open("file:///project/leak.js", "javascript", LEAK);
+        assert_eq!(client.diagnostics("file:///project/leak.js", 1).len(), 1);
+    }
+    assert_eq!(client.finish(), Outcome::Exited);
+}
+
+#[test]
+fn ill_typed_optional_capabilities_are_ignored() {
+    let capabilities = json!({
+        "general": { "positionEncodings": ["utf-7", 5] },
+        "textDocument": { "codeAction": { "dynamicRegistration": "yes" } },
+    });
+    let (mut client, result) = Client::initialized(capabilities);
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    client.open("file:///project/leak.js", "javascript", LEAK);
+    assert_eq!(client.diagnostics("file:///project/leak.js", 1).len(), 1);
     assert_eq!(client.finish(), Outcome::Exited);
 }
 

@@ -60,7 +60,12 @@ fn render_finding(
     source: &SourceFile,
     diagnostic: &Diagnostic,
 ) {
-    let finding = MietteFinding::new(diagnostic, source);
+    let spans = source.spans(diagnostic);
+    let cut = source.cut_view(&spans);
+    let finding = match &cut {
+        Some(view) => MietteFinding::cut(diagnostic, view, &spans),
+        None => MietteFinding::new(diagnostic, source),
+    };
     let mut rendered = String::new();
     match handler.render_report(&mut rendered, &finding) {
         Ok(()) => out.push_str(&rendered),
@@ -292,5 +297,55 @@ mod tests {
         );
         let out = plain(&report);
         assert_eq!(out.findings.matches("odd span").count(), 2, "{}", out.findings);
+    }
+
+    /// A finding on a line of 500,000 characters, with a related place on a short line before it.
+    fn wide_line_report(related_far_along: bool) -> (Report, String) {
+        let wide = format!("var filler = \"{}\"; cache.set(key, value);", "a".repeat(500_000));
+        let source = format!("const cache = new Map();\n{wide}\nnext();\n");
+        let at = source.find("cache.set").unwrap() as u32;
+        let mut related = vec![Label { span: Span::new(6, 11), message: "declared here".into() }];
+        if related_far_along {
+            related.push(Label { span: Span::new(40, 41), message: "far away on the same line".into() });
+        }
+        let diagnostic = Diagnostic {
+            rule: "r",
+            severity: Severity::Error,
+            message: "grows".into(),
+            span: Span::new(at, at + "cache.set(key, value)".len() as u32),
+            label: "adds here".into(),
+            related,
+            help: String::new(),
+            fixes: Vec::new(),
+            subject: None,
+        };
+        let report = Report::new(1, vec![FileResult::new("wide.js", source.as_str(), vec![diagnostic])], vec![]);
+        let column = at as usize - source.find('\n').unwrap();
+        (report, format!("[wide.js:2:{column}]"))
+    }
+
+    #[test]
+    fn a_finding_past_column_65535_is_shown_on_a_cut_line() {
+        let (report, header) = wide_line_report(false);
+        let out = plain(&report).findings;
+        assert!(out.contains(&header), "{out}");
+        assert!(out.lines().all(|line| line.chars().count() < 1200), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines.iter().position(|line| line.starts_with(" 2 │ ")).expect("line 2 is shown");
+        let (line, under) = (lines[at], lines[at + 1]);
+        assert!(line.starts_with(" 2 │ …aaa") && line.ends_with("cache.set(key, value);"), "{line}");
+        // The underline sits under `cache.set(key, value)`.
+        let column = |text: &str, what: &str| text[..text.find(what).unwrap()].chars().count();
+        assert_eq!(column(under, "─"), column(line, "cache.set"), "{out}");
+        assert!(out.contains("declared here") && out.contains("adds here"), "{out}");
+    }
+
+    #[test]
+    fn a_related_place_outside_the_cut_is_left_out_of_the_snippet() {
+        let (report, header) = wide_line_report(true);
+        let out = plain(&report).findings;
+        assert!(out.contains(&header), "{out}");
+        assert!(out.contains("adds here") && out.contains("declared here"), "{out}");
+        assert!(!out.contains("far away"), "{out}");
     }
 }

@@ -7,6 +7,7 @@
 //! the output does not depend on how many threads produced the results.
 
 mod checkstyle;
+mod cut;
 mod display_path;
 mod fingerprint;
 mod github;

@@ -1,11 +1,13 @@
 //! leaklint's findings and files seen through miette's traits.
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use leaklint_core::{Diagnostic, LineIndex, Severity, Span};
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::cut::CutView;
 use crate::report::FileResult;
 
 /// A file's text under its display path, like miette's `NamedSource`, but
@@ -25,9 +27,26 @@ impl SourceFile {
 
     /// A span miette can read: inside the text and on character boundaries.
     fn clamp(&self, span: Span) -> SourceSpan {
+        SourceSpan::from(self.range(span))
+    }
+
+    fn range(&self, span: Span) -> Range<usize> {
         let start = self.text.floor_char_boundary(span.start as usize);
         let end = self.text.floor_char_boundary((span.end as usize).max(start));
-        SourceSpan::from(start..end)
+        start..end
+    }
+
+    /// A finding's spans (primary first) as readable ranges of the text.
+    pub(crate) fn spans(&self, diagnostic: &Diagnostic) -> Vec<Range<usize>> {
+        std::iter::once(diagnostic.span)
+            .chain(diagnostic.related.iter().map(|r| r.span))
+            .map(|s| self.range(s))
+            .collect()
+    }
+
+    /// The finding shown with long lines cut, when any of its spans is on one.
+    pub(crate) fn cut_view(&self, spans: &[Range<usize>]) -> Option<CutView> {
+        CutView::needed(&self.text, spans).then(|| CutView::new(self.name.clone(), Arc::clone(&self.text), spans))
     }
 }
 
@@ -54,15 +73,32 @@ impl SourceCode for SourceFile {
 
 /// One finding as a miette `Diagnostic`: message, rule id as code, severity,
 /// the primary label, one secondary label per related place, and help.
-#[derive(Debug)]
 pub(crate) struct MietteFinding<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a SourceFile,
+    source: &'a dyn SourceCode,
+    primary: SourceSpan,
+    /// `related[i]` is where `diagnostic.related[i]` is shown, if it is.
+    related: Vec<Option<SourceSpan>>,
 }
 
 impl<'a> MietteFinding<'a> {
     pub(crate) fn new(diagnostic: &'a Diagnostic, source: &'a SourceFile) -> Self {
-        Self { diagnostic, source }
+        let related = diagnostic.related.iter().map(|r| Some(source.clamp(r.span))).collect();
+        Self { diagnostic, source, primary: source.clamp(diagnostic.span), related }
+    }
+
+    /// The finding on `view`, an excerpt with long lines cut; `spans` are its
+    /// spans in the file (primary first), as `SourceFile::spans` gives them.
+    pub(crate) fn cut(diagnostic: &'a Diagnostic, view: &'a CutView, spans: &[Range<usize>]) -> Self {
+        let primary = view.span(&spans[0]).unwrap_or_else(|| SourceSpan::from(0..0));
+        let related = spans[1..].iter().map(|span| view.span(span)).collect();
+        Self { diagnostic, source: view, primary, related }
+    }
+}
+
+impl fmt::Debug for MietteFinding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MietteFinding").field("diagnostic", self.diagnostic).finish_non_exhaustive()
     }
 }
 
@@ -102,14 +138,10 @@ impl miette::Diagnostic for MietteFinding<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = LabeledSpan::new_primary_with_span(
-            label_text(&self.diagnostic.label),
-            self.source.clamp(self.diagnostic.span),
-        );
-        let related =
-            self.diagnostic.related.iter().map(|related| {
-                LabeledSpan::new_with_span(label_text(&related.message), self.source.clamp(related.span))
-            });
+        let primary = LabeledSpan::new_primary_with_span(label_text(&self.diagnostic.label), self.primary);
+        let related = self.diagnostic.related.iter().zip(&self.related).filter_map(|(related, span)| {
+            span.map(|span| LabeledSpan::new_with_span(label_text(&related.message), span))
+        });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

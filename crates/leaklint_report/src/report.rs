@@ -164,6 +164,8 @@ pub enum FailureKind {
     File(FileErrorKind),
     /// The parser rejected the file.
     SyntaxError,
+    /// The code nests deeper than leaklint can follow without overflowing its stack.
+    TooDeep,
     /// A bug in leaklint (a panic) while checking the file.
     InternalError,
 }
@@ -174,6 +176,7 @@ impl FailureKind {
         match self {
             FailureKind::File(kind) => kind.as_str(),
             FailureKind::SyntaxError => "syntax_error",
+            FailureKind::TooDeep => "too_deep",
             FailureKind::InternalError => "internal_error",
         }
     }
@@ -399,6 +402,7 @@ mod tests {
     fn failure_kinds_have_stable_names() {
         assert_eq!(FailureKind::from(FileErrorKind::NotUtf8).as_str(), "not_utf8");
         assert_eq!(FailureKind::SyntaxError.as_str(), "syntax_error");
+        assert_eq!(FailureKind::TooDeep.as_str(), "too_deep");
         assert_eq!(FailureKind::InternalError.as_str(), "internal_error");
     }
 }

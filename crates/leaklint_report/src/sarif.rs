@@ -345,10 +345,12 @@ fn file_error_notification(error: &FileErrorOut) -> Value {
 }
 
 /// Percent-encode a relative path for a URI reference: everything but
-/// unreserved characters and `/` is escaped, byte by byte.
+/// unreserved characters and `/` is escaped, byte by byte. `\\` separates
+/// folders only on Windows; elsewhere it is part of a name (`back\\slash.js`).
 fn uri_reference(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.replace('\\', "/").bytes() {
+    let path = if cfg!(windows) { path.replace('\\', "/") } else { path.to_string() };
+    for b in path.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
@@ -623,7 +625,8 @@ mod tests {
     #[test]
     fn uris_escape_everything_but_unreserved_characters() {
         assert_eq!(uri_reference("src/a b/ü.js"), "src/a%20b/%C3%BC.js");
-        assert_eq!(uri_reference("lib\\x.js"), "lib/x.js");
+        let backslash = if cfg!(windows) { "lib/x.js" } else { "lib%5Cx.js" };
+        assert_eq!(uri_reference("lib\\x.js"), backslash);
         assert_eq!(uri_reference("a%b#c?.js"), "a%25b%23c%3F.js");
     }
 

@@ -69,15 +69,60 @@ impl Rule for NoAccidentalGlobal {
                 label: "implicit global".into(),
                 related: Vec::new(),
                 help: "In sloppy-mode code an assignment to an undeclared name creates a property of the global object that lives (and is shared) forever. Declare it with `let`/`const` in the function, or add \"use strict\" to catch these.".into(),
-                fixes: vec![Fix {
-                    message: format!("Declare `{}` with `let`", global.name),
-                    safe: false,
-                    edits: vec![Edit { span: leaklint_core::Span::new(global.span.start, global.span.start), replacement: "let ".into() }],
-                }],
+                fixes: declare_fix(model, ctx.source, global).into_iter().collect(),
                 subject: Some(global.name.to_string()),
                 assumption: None,
             });
         }
+    }
+}
+
+/// `var` before the first assignment, when that cannot change what the code
+/// does: every assignment of the name is in this one function, the name
+/// appears nowhere else in the file (no other code shares the global), and
+/// the assignment starts a statement (or a `for` head). `var`, not `let`: it
+/// is function-scoped like the global it replaces, so it covers the later
+/// assignments too, also those in a block, and is declared once.
+fn declare_fix(
+    model: leaklint_core::FileModel<'_>,
+    source: &str,
+    global: &leaklint_core::model::ImplicitGlobal,
+) -> Option<Fix> {
+    let name = global.name.as_str();
+    let assignments: Vec<_> = model.implicit_globals().iter().filter(|g| g.name == global.name).collect();
+    let first = assignments.iter().map(|g| g.span.start).min()?;
+    if first != global.span.start || assignments.iter().any(|g| g.func != global.func) {
+        return None;
+    }
+    let func = model.function(global.func).span;
+    let outside = [&source[..func.start as usize], &source[func.end as usize..]];
+    if outside.iter().any(|text| mentions(text, name)) || !starts_statement(&source[..global.span.start as usize]) {
+        return None;
+    }
+    Some(Fix {
+        message: format!("Declare `{name}` with `var` in the function"),
+        safe: false,
+        edits: vec![Edit {
+            span: leaklint_core::Span::new(global.span.start, global.span.start),
+            replacement: "var ".into(),
+        }],
+    })
+}
+
+/// Whether `text` has `name` as a whole word.
+fn mentions(text: &str, name: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name)
+        .any(|(at, _)| !text[..at].ends_with(is_word) && !text[at + name.len()..].starts_with(is_word))
+}
+
+/// Whether a statement (or a `for` head) may start after `before`.
+fn starts_statement(before: &str) -> bool {
+    let before = before.trim_end();
+    match before.chars().last() {
+        None | Some(';' | '{' | '}' | ')') => true,
+        Some('(') => before[..before.len() - 1].trim_end().ends_with("for"),
+        _ => false,
     }
 }
 

@@ -3,8 +3,9 @@
 //! Languages: js, jsx, ts, tsx, mjs, cjs (the block is analysed as `example.<lang>`).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use leaklint_core::{ActiveRule, analyze};
+use leaklint_core::{ActiveRule, Edit, analyze, apply_edits};
 use leaklint_rules::all_rules;
 
 struct Example {
@@ -84,6 +85,57 @@ fn every_rule_page_runs_its_examples() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The `fail` examples with each finding's first suggested fix applied still
+/// load: `node --check` accepts them (issue 16: a fix once declared a
+/// variable twice).
+#[test]
+fn every_fixed_example_passes_node_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for rule in all_rules() {
+        let id = rule.meta().id;
+        let markdown = rule.meta().docs;
+        for ex in examples(markdown).into_iter().filter(|ex| ex.expect_findings) {
+            // Node checks plain JavaScript only.
+            if !matches!(ex.lang.as_str(), "js" | "cjs" | "mjs") {
+                continue;
+            }
+            let path = dir.path().join(format!("example.{}", ex.lang));
+            let active = [ActiveRule { rule, severity: rule.meta().default_severity }];
+            let Ok(found) = analyze(&path, &ex.code, &active) else { continue };
+            let mut edits: Vec<&Edit> = Vec::new();
+            for fix in found.iter().filter_map(|d| d.fixes.first()) {
+                let clashes = fix.edits.iter().any(|e| {
+                    edits
+                        .iter()
+                        .any(|t| e.span.start < t.span.end && t.span.start < e.span.end || e.span.start == t.span.start)
+                });
+                if !clashes {
+                    edits.extend(&fix.edits);
+                }
+            }
+            if edits.is_empty() {
+                continue;
+            }
+            let fixed = apply_edits(&ex.code, edits).expect("the fixes fit the example");
+            std::fs::write(&path, &fixed).unwrap();
+            let node =
+                Command::new("node").arg("--check").arg(&path).output().expect("node is installed (scripts/setup.sh)");
+            if !node.status.success() {
+                failures.push(format!(
+                    "{id}.md:{}: fixed example fails node --check:\n{fixed}\n{}",
+                    ex.line,
+                    String::from_utf8_lossy(&node.stderr)
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(checked >= 3, "only {checked} examples had fixes");
 }
 
 #[test]

@@ -3,8 +3,9 @@
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// The outcome of one `leaklint` run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,27 @@ pub fn leaklint_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
         code: output.status.code().expect("leaklint exited normally, not by a signal"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Run `leaklint` in `cwd` with `input` on its standard input.
+pub fn leaklint_stdin(cwd: &Path, args: &[&str], input: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leaklint"))
+        .current_dir(cwd)
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run leaklint");
+    // leaklint may exit before reading (a usage error); a closed pipe is then expected.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().expect("leaklint exited normally, not by a signal"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
     }
 }
 
