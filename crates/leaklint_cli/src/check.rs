@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
 use leaklint_core::{Diagnostic, LineIndex, PackageRoot, RuleMeta, Severity, SourceFile, SyntaxError, SyntaxErrorKind};
-use leaklint_files::{FileError, discover, read_source};
+use leaklint_files::{FileError, PackageRoots, discover, read_source};
 use leaklint_report::{FailureKind, FileErrorOut, FileResult, Report, display_path};
 use rayon::prelude::*;
 
@@ -187,35 +187,6 @@ pub fn check_paths(
     }
     let rules_run = rules_run(files.iter().map(|(_, config)| &**config));
     Ok(CheckOutcome { report: Report::new(files_checked, results, file_errors), notes, rules_run })
-}
-
-/// The folder of the nearest `package.json` above each file, looked up once per folder.
-#[derive(Default)]
-struct PackageRoots {
-    by_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
-}
-
-impl PackageRoots {
-    fn of(&mut self, file: &Path) -> Option<PathBuf> {
-        let dir = file.parent()?.to_path_buf();
-        self.dir(&dir)
-    }
-
-    fn dir(&mut self, dir: &Path) -> Option<PathBuf> {
-        if let Some(found) = self.by_dir.get(dir) {
-            return found.clone();
-        }
-        let found = if dir.join("package.json").is_file() {
-            Some(dir.to_path_buf())
-        } else {
-            match dir.parent() {
-                Some(parent) if !dir.as_os_str().is_empty() => self.dir(parent),
-                _ => None,
-            }
-        };
-        self.by_dir.insert(dir.to_path_buf(), found.clone());
-        found
-    }
 }
 
 /// Check `source` (read from stdin) as if it were the file at `path`.

@@ -10,9 +10,11 @@
 mod discover;
 mod error;
 mod extensions;
+mod package;
 mod read;
 
 pub use discover::{Discovery, discover};
 pub use error::{FileError, FileErrorKind};
 pub use extensions::{SOURCE_EXTENSIONS, is_source_file};
+pub use package::PackageRoots;
 pub use read::{BINARY_SNIFF_BYTES, MAX_FILE_BYTES, read_source};

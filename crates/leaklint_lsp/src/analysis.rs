@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crossbeam_channel::{Receiver, Sender};
 use leaklint_config::{ConfigError, ConfigResolver, ResolvedConfig};
 use leaklint_core::{FactsCache, PackageRoot, Severity, SourceFile, SyntaxErrorKind, check_file_in_package};
+use leaklint_files::PackageRoots;
 use lsp_types::{CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
 
 use crate::position::{Encoding, PositionMap};
@@ -101,7 +102,7 @@ pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding, cache: &m
     let text = &*analysis.text;
     let map = PositionMap::new(text, encoding);
     // A panic in a rule must cost one file its findings, not the editor its server.
-    let package = if job.on_disk { package_of(&job.path) } else { None };
+    let package = if job.on_disk { PackageRoots::default().of(&job.path) } else { None };
     let outcome = catch_unwind(AssertUnwindSafe(|| match &package {
         Some(root) => check_with_package(&job.path, text, &config, root, configs, cache),
         None => leaklint_core::analyze_with(&job.path, text, &config.rules, &config.options),
@@ -143,11 +144,6 @@ pub fn analyze(job: Job, configs: &ConfigResolver, encoding: Encoding, cache: &m
 /// A package larger than this is not linked in the editor: the open file is checked alone.
 const MAX_PACKAGE_FILES: usize = 5000;
 
-/// The folder of the nearest `package.json` above `file`, as `leaklint check` groups files.
-fn package_of(file: &Path) -> Option<PathBuf> {
-    file.ancestors().skip(1).find(|dir| dir.join("package.json").is_file()).map(Path::to_path_buf)
-}
-
 /// Check the open buffer `text` of `path` with the other files of its package as they are on
 /// disk, as `leaklint check` on the package would (facts cached per file; a file whose text has
 /// not changed since the last check is not parsed again).
@@ -160,10 +156,12 @@ fn check_with_package(
     cache: &mut FactsCache,
 ) -> Result<Vec<leaklint_core::Diagnostic>, leaklint_core::SyntaxError> {
     let discovery = leaklint_files::discover(&[root.to_path_buf()]);
-    // The package's own files: not those of a package nested in it, not ignored ones.
+    // The package's own files: not those of a package nested in it, not ignored ones. Grouped
+    // as `leaklint check` groups them, each folder looked up once.
+    let mut roots = PackageRoots::default();
     let mut members: Vec<(PathBuf, Arc<ResolvedConfig>)> = Vec::new();
     for file in discovery.files {
-        if file == path || package_of(&file).as_deref() != Some(root) {
+        if file == path || roots.of(&file).as_deref() != Some(root) {
             continue;
         }
         if let Ok(config) = configs.for_file(&file)
