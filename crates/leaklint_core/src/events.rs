@@ -51,6 +51,17 @@ pub(crate) fn build(
     sources: &[&str],
     options: &[&crate::Options],
 ) -> Package {
+    // The call graph both ways: each function's callees and its callers.
+    let mut callees: HashMap<FunctionId, Vec<FunctionId>> = HashMap::default();
+    let mut callers: HashMap<FunctionId, Vec<FunctionId>> = HashMap::default();
+    for &(c, f) in &s.call_edges {
+        let caller = g.calls[c as usize].caller;
+        let down = callees.entry(caller).or_default();
+        if !down.contains(&f) {
+            down.push(f);
+            callers.entry(f).or_default().push(caller);
+        }
+    }
     let mut b = Builder {
         g,
         s,
@@ -62,27 +73,8 @@ pub(crate) fn build(
         values: Vec::new(),
         value_ids: HashMap::default(),
         released: HashSet::default(),
-        callees: {
-            let mut callees: HashMap<FunctionId, Vec<FunctionId>> = HashMap::default();
-            for &(c, f) in &s.call_edges {
-                let list = callees.entry(g.calls[c as usize].caller).or_default();
-                if !list.contains(&f) {
-                    list.push(f);
-                }
-            }
-            callees
-        },
-        callers: {
-            let mut callers: HashMap<FunctionId, Vec<FunctionId>> = HashMap::default();
-            for &(c, f) in &s.call_edges {
-                let list = callers.entry(f).or_default();
-                let caller = g.calls[c as usize].caller;
-                if !list.contains(&caller) {
-                    list.push(caller);
-                }
-            }
-            callers
-        },
+        callees,
+        callers,
         test_file: files.iter().map(|f| known::is_test_path(&f.path)).collect(),
     };
     // Connections handed back to a pool outlive each borrower.

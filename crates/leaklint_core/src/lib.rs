@@ -156,15 +156,6 @@ impl FactsCache {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// How many files' facts it holds.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
 }
 
 fn text_hash(source: &str) -> u64 {
