@@ -4,24 +4,14 @@
 //! says so), and past that it is no evidence at all. A collection made by a call and kept
 //! nowhere that outlives the call is not long-lived, whoever else runs the code that fills it.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use leaklint_core::{ActiveRule, Diagnostic, Options, PackageRoot, Severity, SourceFile, check_package};
-use leaklint_rules::all_rules;
+use leaklint_core::{Diagnostic, Severity};
 
+/// Every finding of `files` checked as one package.
 fn check(files: &[(&str, String)]) -> Vec<Diagnostic> {
-    let root = Path::new("/virtual-package");
-    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| root.join(name)).collect();
-    let options = Options::default();
-    let inputs: Vec<SourceFile<'_>> =
-        paths.iter().zip(files).map(|(path, (_, source))| SourceFile { path, source, options: &options }).collect();
-    let active: Vec<ActiveRule<'_>> =
-        all_rules().into_iter().map(|rule| ActiveRule { rule, severity: rule.meta().default_severity }).collect();
-    let rules: Vec<&[ActiveRule<'_>]> = files.iter().map(|_| active.as_slice()).collect();
-    check_package(&inputs, &PackageRoot::default(), &rules)
-        .into_iter()
-        .flat_map(|r| r.unwrap_or_else(|e| panic!("does not parse: {}", e.message)))
-        .collect()
+    let files: Vec<(&str, &str)> = files.iter().map(|(name, source)| (*name, source.as_str())).collect();
+    common::check(&files).into_iter().map(|(_, d)| d).collect()
 }
 
 /// A route handler that reaches `cache.set` through `calls` helper functions.

@@ -3,33 +3,10 @@
 //! strict mode, bounds under a size check, a package of several files, and
 //! compiled interop. Each is checked with every rule on, as `leaklint check` runs.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use leaklint_core::{ActiveRule, Diagnostic, Options, PackageRoot, Severity, SourceFile, check_package};
-use leaklint_rules::all_rules;
-
-/// Check `files` (name, source) as one package under a folder that is not on disk.
-fn check(files: &[(&str, &str)]) -> Vec<(String, Diagnostic)> {
-    let root = Path::new("/virtual-package");
-    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| root.join(name)).collect();
-    let options = Options::default();
-    let inputs: Vec<SourceFile<'_>> =
-        paths.iter().zip(files).map(|(path, (_, source))| SourceFile { path, source, options: &options }).collect();
-    let active: Vec<ActiveRule<'_>> =
-        all_rules().into_iter().map(|rule| ActiveRule { rule, severity: rule.meta().default_severity }).collect();
-    let rules: Vec<&[ActiveRule<'_>]> = files.iter().map(|_| active.as_slice()).collect();
-    let results = check_package(&inputs, &PackageRoot::default(), &rules);
-    files
-        .iter()
-        .zip(results)
-        .flat_map(|((name, _), result)| {
-            result
-                .unwrap_or_else(|e| panic!("{name} does not parse: {}", e.message))
-                .into_iter()
-                .map(|d| (name.to_string(), d))
-        })
-        .collect()
-}
+use common::check;
+use leaklint_core::{Diagnostic, Severity};
 
 fn describe(found: &[(String, Diagnostic)]) -> Vec<String> {
     found.iter().map(|(file, d)| format!("{file}: {} {}: {}", d.severity.as_str(), d.rule, d.message)).collect()
