@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use leaklint_core::LineIndex;
-use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 
 /// Lines longer than this (in bytes) are cut when a finding points into them.
 pub(crate) const MAX_SHOWN_LINE: usize = 1000;
@@ -122,14 +122,7 @@ impl SourceCode for CutView {
         let excerpt: &'a str = &self.excerpt;
         let contents = excerpt.read_span(span, context_lines_before, context_lines_after)?;
         let start = self.index.position(&self.text, self.to_file(contents.span().offset()) as u32);
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            contents.data(),
-            *contents.span(),
-            start.line as usize - 1,
-            start.column as usize - 1,
-            contents.line_count(),
-        )))
+        Ok(crate::miette_adapter::named_at(&self.name, contents.as_ref(), start))
     }
 }
 

@@ -60,15 +60,25 @@ impl SourceCode for SourceFile {
         let text: &'a str = &self.text;
         let contents = text.read_span(span, context_lines_before, context_lines_after)?;
         let start = self.lines.position(text, contents.span().offset() as u32);
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            contents.data(),
-            *contents.span(),
-            start.line as usize - 1,
-            start.column as usize - 1,
-            contents.line_count(),
-        )))
+        Ok(named_at(&self.name, contents.as_ref(), start))
     }
+}
+
+/// `contents` (read from some text) as the file `name` shows them, starting at `start` of that
+/// file: the file's own text, or an excerpt of it (`CutView`).
+pub(crate) fn named_at<'a>(
+    name: &str,
+    contents: &(dyn SpanContents<'a> + 'a),
+    start: leaklint_core::Position,
+) -> Box<dyn SpanContents<'a> + 'a> {
+    Box::new(MietteSpanContents::new_named(
+        name.to_string(),
+        contents.data(),
+        *contents.span(),
+        start.line as usize - 1,
+        start.column as usize - 1,
+        contents.line_count(),
+    ))
 }
 
 /// One finding as a miette `Diagnostic`: message, rule id as code, severity,
