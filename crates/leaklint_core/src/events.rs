@@ -38,7 +38,7 @@ struct Builder<'x> {
     callees: HashMap<FunctionId, Vec<FunctionId>>,
     /// Per function: the functions that call it (resolved calls only).
     callers: HashMap<FunctionId, Vec<FunctionId>>,
-    /// Per file: a test file (`known::is_test_path`).
+    /// Per file: a test file (`FileFacts::is_test`).
     test_file: Vec<bool>,
 }
 
@@ -75,7 +75,7 @@ pub(crate) fn build(
         released: HashSet::default(),
         callees,
         callers,
-        test_file: files.iter().map(|f| known::is_test_path(&f.path)).collect(),
+        test_file: files.iter().map(|f| f.is_test).collect(),
     };
     // Connections handed back to a pool outlive each borrower.
     for (fi, f) in files.iter().enumerate() {

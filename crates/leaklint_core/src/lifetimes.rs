@@ -94,7 +94,6 @@ pub(crate) fn decide(
 ) -> Lifetimes {
     let n = g.functions.len();
     let mut by_fn: Vec<Vec<Source>> = vec![Vec::new(); n];
-    let test_file: Vec<bool> = files.iter().map(|f| known::is_test_path(&f.path)).collect();
     let fact = |f: FunctionId| {
         let node = &g.functions[f.0 as usize];
         &files[node.file.0 as usize].functions[node.local as usize]
@@ -217,7 +216,7 @@ pub(crate) fn decide(
                     }
                     // A test runner runs each case it is handed once: in a test file, that a
                     // library may call a callback again is no evidence.
-                    Sink::Unknown(why) if test_file[file] => {
+                    Sink::Unknown(why) if files[file].is_test => {
                         list.push(Source::Lost { life: Lifetime::Repeatable, why: Arc::from(why.as_str()) })
                     }
                     Sink::Unknown(why) => {
@@ -280,7 +279,7 @@ pub(crate) fn decide(
             // A function that only overflowed the solver's places went somewhere the analysis lost:
             // no evidence, unless it is a class's method, whose class is there to be built again
             // and again (the assumption an exported class gets too).
-            let lost = (*why == Escape::TooMany && !method_like) || test_file[node.file.0 as usize];
+            let lost = (*why == Escape::TooMany && !method_like) || files[node.file.0 as usize].is_test;
             if lost {
                 list.push(Source::Lost { life, why: text });
             } else {

@@ -324,6 +324,8 @@ pub(crate) struct FileFacts {
     pub exports_value: u32,
     /// The file uses `import`/`export` syntax.
     pub is_esm: bool,
+    /// A test file by its path (`known::is_test_path`): its runner calls its cases once each.
+    pub is_test: bool,
     pub strict: bool,
     pub directive_comments: Vec<Comment>,
     pub outcomes: Vec<Outcome>,
@@ -417,6 +419,7 @@ impl<'a, 's> Lowerer<'a, 's> {
             module_value: 0,
             exports_value: 1,
             is_esm: false,
+            is_test: known::is_test_path(path),
             strict: false,
             directive_comments: Vec::new(),
             outcomes: Vec::new(),
