@@ -52,11 +52,7 @@ pub(crate) fn decide(g: &Graph, s: &Solved, files: &[FileFacts]) -> RunLocal {
             }
         }
     }
-    // A field is as lasting as its object; a captured variable as its closure.
-    let mut fields_of: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
-    for (object, l) in s.all_fields() {
-        fields_of.entry(object).or_default().push(l);
-    }
+    // A field is as lasting as its object (`Solved::fields_of`); a captured variable as its closure.
     let mut captured_by: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
     for (fi, f) in files.iter().enumerate() {
         for &(sym, func) in &f.captured {
@@ -88,7 +84,7 @@ pub(crate) fn decide(g: &Graph, s: &Solved, files: &[FileFacts]) -> RunLocal {
     let mut outside_roots: Vec<u32> = Vec::new();
     for v in 0..n as u32 {
         match s.escaped.get(v as usize).copied().flatten() {
-            Some(Escape::Exported(_)) if carries_functions(g, s, &fields_of, v) => outside_roots.push(v),
+            Some(Escape::Exported(_)) if carries_functions(g, s, v) => outside_roots.push(v),
             Some(Escape::Global) => roots.push(v),
             // Decided above: where it was headed, and which library calls keep what they get.
             _ => {}
@@ -98,7 +94,7 @@ pub(crate) fn decide(g: &Graph, s: &Solved, files: &[FileFacts]) -> RunLocal {
     // function's target.
     let kept_by = |v: u32| -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
-        for &l in fields_of.get(&v).map(Vec::as_slice).unwrap_or(&[]) {
+        for &(_, l) in s.fields_of(v) {
             out.extend(held(l));
         }
         for &l in captured_by.get(&v).map(Vec::as_slice).unwrap_or(&[]) {
@@ -191,7 +187,7 @@ fn made_in_a_run(g: &Graph, files: &[FileFacts], v: usize) -> bool {
 
 /// Can code outside the package that holds `v` run package code on it again later: is it a
 /// function, or does it hold one in a field (`{ add(x) { list.push(x) } }`)?
-fn carries_functions(g: &Graph, s: &Solved, fields_of: &rustc_hash::FxHashMap<u32, Vec<u32>>, v: u32) -> bool {
+fn carries_functions(g: &Graph, s: &Solved, v: u32) -> bool {
     let is_fn = |x: u32| matches!(g.values[x as usize], VKind::Function(_) | VKind::Bound { .. });
-    is_fn(v) || fields_of.get(&v).is_some_and(|ls| ls.iter().any(|&l| s.values_at(l).iter().any(|&x| is_fn(x))))
+    is_fn(v) || s.fields_of(v).iter().any(|&(_, l)| s.values_at(l).iter().any(|&x| is_fn(x)))
 }
